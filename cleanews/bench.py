@@ -1,0 +1,168 @@
+"""Score cleaning against golden text: the ScrapingHub article-extraction metric.
+
+Each document's output and gold text become multisets of word 4-gram
+shingles (tokens ``\\w+``). Per document, true positives, false positives and
+false negatives are normalised by their sum so long pages do not outweigh
+short ones. P is the mean over documents that produced any shingle, R the
+mean over documents whose gold has any, F1 = 2PR/(P+R).
+
+>>> score = score_text("the cat sat on the mat today", "the cat sat on the mat")
+>>> round(score.precision, 3), round(score.recall, 3)
+(0.75, 1.0)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from cleanews.config import CleanConfig
+from cleanews.document import Document
+from cleanews.io import Fields, Reject, decode_bytes, read_inputs
+from cleanews.pipeline import clean_step
+
+WORD = re.compile(r"\w+")
+SHINGLE_SIZE = 4
+EXPECTED_SUFFIX = ".expected.txt"
+SYSTEMS = ("cleanews", "trafilatura", "unchanged")
+
+
+@dataclass(frozen=True)
+class DocScore:
+    """Normalised shingle counts of one document (tp + fp + fn = 1 unless all are 0)."""
+
+    tp: float
+    fp: float
+    fn: float
+    exact: bool
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return harmonic(self.precision, self.recall)
+
+
+@dataclass(frozen=True)
+class Summary:
+    precision: float
+    recall: float
+    f1: float
+    mean_doc_f1: float
+    exact_rate: float
+    documents: int
+
+
+def harmonic(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = WORD.findall(text)
+    return Counter(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
+
+
+def score_text(predicted: str, gold: str) -> DocScore:
+    pred, true = shingles(predicted), shingles(gold)
+    tp = sum((pred & true).values())
+    fp = sum((pred - true).values())
+    fn = sum((true - pred).values())
+    total = tp + fp + fn
+    exact = " ".join(predicted.split()) == " ".join(gold.split())
+    if not total:
+        return DocScore(0.0, 0.0, 0.0, exact)
+    return DocScore(tp / total, fp / total, fn / total, exact)
+
+
+def summarise(scores: list[DocScore]) -> Summary:
+    precisions = [s.precision for s in scores if s.tp + s.fp > 0]
+    recalls = [s.recall for s in scores if s.tp + s.fn > 0]
+    precision = statistics.fmean(precisions) if precisions else 0.0
+    recall = statistics.fmean(recalls) if recalls else 0.0
+    return Summary(
+        precision=precision,
+        recall=recall,
+        f1=harmonic(precision, recall),
+        mean_doc_f1=statistics.fmean(s.f1 for s in scores) if scores else 0.0,
+        exact_rate=sum(s.exact for s in scores) / len(scores) if scores else 0.0,
+        documents=len(scores),
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    """A document to clean and the text it should become."""
+
+    doc: Document
+    gold: str
+
+
+def load_cases(path: str, fields: Fields = Fields()) -> list[Case]:
+    """Golden cases from a directory (``name.txt|html`` + ``name.expected.txt``) or a JSONL with ``gold``."""
+    if Path(path).is_dir():
+        return golden_dir_cases(Path(path))
+    cases = []
+    for item in read_inputs([path], fields):
+        if isinstance(item, Reject):
+            raise ValueError(f"{item.source}: {item.reason}")
+        gold = item.extra.pop("gold", None)
+        if not isinstance(gold, str):
+            raise ValueError(f"{item.source}: no 'gold' text field to score against")
+        cases.append(Case(item, gold))
+    return cases
+
+
+def golden_dir_cases(directory: Path) -> list[Case]:
+    cases = []
+    for expected in sorted(directory.glob(f"*{EXPECTED_SUFFIX}")):
+        name = expected.name[: -len(EXPECTED_SUFFIX)]
+        inputs = [p for p in directory.glob(f"{name}.*") if p.suffix in (".txt", ".html", ".htm") and p != expected]
+        if len(inputs) != 1:
+            raise ValueError(f"{expected}: expected exactly one input file {name}.txt or {name}.html")
+        content = decode_bytes(inputs[0].read_bytes()) or ""
+        is_html = inputs[0].suffix in (".html", ".htm")
+        doc = Document(id=name, text="" if is_html else content, html=content if is_html else None, source=str(inputs[0]))
+        cases.append(Case(doc, expected.read_text(encoding="utf-8")))
+    if not cases:
+        raise ValueError(f"{directory}: no golden cases (files named NAME{EXPECTED_SUFFIX} beside NAME.txt or NAME.html)")
+    return cases
+
+
+def system_outputs(system: str, cases: list[Case], config: CleanConfig, jobs: int) -> Iterator[str]:
+    """The text each system makes of each case, in case order."""
+    if system == "cleanews":
+        for item in clean_step((case.doc for case in cases), config, jobs):
+            yield "" if isinstance(item, Reject) else item.text
+    elif system == "trafilatura":
+        for case in cases:
+            # trafilatura as its users run it: default settings, no cleaning after.
+            yield (trafilatura.extract(case.doc.html, url=case.doc.url) or "") if case.doc.html else case.doc.text
+    elif system == "unchanged":
+        for case in cases:
+            yield case.doc.text
+    else:
+        raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
+
+
+def run_bench(cases: list[Case], systems: Iterable[str], config: CleanConfig, jobs: int = 1) -> dict[str, list[DocScore]]:
+    """Per-document scores of each system over the same cases."""
+    if config.mode == "text":
+        cases = [dataclasses.replace(case, doc=case.doc.replace(html=None)) for case in cases]
+    return {
+        system: [score_text(text, case.gold) for text, case in zip(system_outputs(system, cases, config, jobs), cases, strict=True)]
+        for system in systems
+    }
+

@@ -1,0 +1,169 @@
+"""Line-level cleaning: decide for every line of a text whether it is article.
+
+Input is text after encoding repair; output is the kept lines, the title (if
+the first line is a headline) and every removed line with the rule that
+removed it. Line rules live in ``rules.py``; rules that need the whole
+document (repeats, captions shown twice, link lists after a 'Related'
+header) live here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cleanews.clean.encoding import normalise_line
+from cleanews.clean.rules import first_matching_rule
+from cleanews.document import Removal
+
+WORD = re.compile(r"\w+")
+_URL_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
+
+# A caption shown twice is at least this long (words): short lines repeat
+# by chance ("Reuters"), captions are sentences.
+MIN_CAPTION_WORDS = 5
+# The credit glued to a repeated caption ("...facilities.Department of
+# Defense") is a name or an agency: a few words at most.
+MAX_CREDIT_WORDS = 8
+# A headline is short and does not end like a sentence.
+MAX_TITLE_WORDS = 25
+# After a 'Related' header, lines are link titles until a real sentence.
+MIN_SENTENCE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
+
+
+@dataclass
+class Line:
+    text: str
+    words: list[str]  # casefolded \w+ tokens: punctuation and quote style do not count
+    rule: str | None = None  # why it was removed; None while kept
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class LineResult:
+    lines: tuple[str, ...]
+    title: str | None
+    url: str | None
+    removed: tuple[Removal, ...]
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty, whitespace-normalised lines with their word tokens."""
+    lines = []
+    for raw in text.split("\n"):
+        line = normalise_line(raw)
+        if line:
+            lines.append(Line(line, [word.casefold() for word in WORD.findall(line)]))
+    return lines
+
+
+def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True) -> LineResult:
+    """Split ``text`` into lines and remove the junk ones.
+
+    >>> result = clean_lines("A Headline\\n\\n4 min read\\n\\nThe body of the story, told in a sentence.")
+    >>> result.title, result.lines, [r.rule for r in result.removed]
+    ('A Headline', ('The body of the story, told in a sentence.',), ['reading_time'])
+    """
+    lines = split_lines(text)
+    for line in lines:
+        line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words))
+    mark_caption_repeats(lines)
+    if drop_repeats:
+        mark_repeated_lines(lines)
+    mark_related_link_lists(lines)
+    url = source_url(lines)
+    kept = [line for line in lines if line.rule is None]
+    title = None
+    if detect_title and len(kept) > 1 and looks_like_headline(kept[0]):
+        title = kept.pop(0).text
+    return LineResult(
+        lines=tuple(line.text for line in kept),
+        title=title,
+        url=url,
+        removed=tuple(Removal(line.text, line.rule) for line in lines if line.rule is not None),
+    )
+
+
+def caption_body(line: Line) -> list[str]:
+    """The words of a caption without its label ('PHOTO: x' -> x)."""
+    if line.rule == "caption" and ":" in line.text:
+        return [word.casefold() for word in WORD.findall(line.text.split(":", 1)[1])]
+    return line.words
+
+
+def mark_caption_repeats(lines: list[Line]) -> None:
+    """Remove captions that appear twice: once labelled or bare, once with a credit.
+
+    A news paragraph never repeats itself with a few words glued on; a caption
+    does, when the page shows it under the photo and again in the gallery.
+    Both copies go.
+    """
+    first_seen: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        body = caption_body(line)
+        if len(body) >= MIN_CAPTION_WORDS:
+            first_seen.setdefault(" ".join(body), index)
+    for index, line in enumerate(lines):
+        body = caption_body(line)
+        # The same caption with 0..MAX_CREDIT_WORDS words of credit after it.
+        for cut in range(len(body), max(MIN_CAPTION_WORDS, len(body) - MAX_CREDIT_WORDS) - 1, -1):
+            other = first_seen.get(" ".join(body[:cut]))
+            if other is not None and other != index:
+                is_labelled_twin = cut == len(body) and "caption" in (line.rule, lines[other].rule)
+                if cut < len(body) or is_labelled_twin:
+                    for twin in (lines[other], line):
+                        if twin.rule is None:
+                            twin.rule = "caption_repeat"
+                break
+
+
+def mark_repeated_lines(lines: list[Line]) -> None:
+    """Remove later copies of a line; the first copy stays."""
+    seen: set[str] = set()
+    for line in lines:
+        if not line.words:
+            continue
+        if line.key in seen and line.rule is None:
+            line.rule = "repeated_line"
+        seen.add(line.key)
+
+
+def mark_related_link_lists(lines: list[Line]) -> None:
+    """After a 'Related' / 'You May Also Like' header, drop the link titles under it.
+
+    The list ends at the first real sentence: a long line ending in sentence
+    punctuation, which is where the article resumes.
+    """
+    in_list = False
+    for line in lines:
+        if line.rule == "related":
+            in_list = True
+        elif in_list and line.rule is None:
+            if is_sentence(line):
+                in_list = False
+            else:
+                line.rule = "related_links"
+
+
+def is_sentence(line: Line) -> bool:
+    return len(line.words) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(line.text) is not None
+
+
+def looks_like_headline(line: Line) -> bool:
+    """Short, not a sentence: 'Video Shows Aftermath of US Strike' is one."""
+    text = line.text
+    return 2 <= len(line.words) <= MAX_TITLE_WORDS and not re.search(r"[.,;:]$", text)
+
+
+def source_url(lines: list[Line]) -> str | None:
+    """The URL of the last 'source: <url>' line, if one names a URL."""
+    for line in reversed(lines):
+        if line.rule == "source_line":
+            value = line.text.split(":", 1)[1].strip()
+            if _URL_LIKE.match(value):
+                return value
+    return None

@@ -1,0 +1,176 @@
+"""The ``cleanews`` command: thin click commands over the library.
+
+Data goes to stdout or the output file; progress, rejects and the summary go
+to stderr. Exit status: 0 done, 1 an input could not be read, 2 usage error,
+3 records were rejected and ``--strict`` was given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from cleanews.bench import SYSTEMS, load_cases, run_bench, summarise
+from cleanews.config import MODES, CleanConfig, DedupConfig
+from cleanews.errors import CleanewsError
+from cleanews.io import Fields, JsonlWriter, Reject, read_inputs
+from cleanews.pipeline import Stats, clean_step, dedup_step
+
+EXIT_INPUT_ERROR = 1
+EXIT_REJECTED = 3
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def stack(*decorators: Decorator) -> Decorator:
+    def apply(function: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+io_options = stack(
+    click.argument("inputs", nargs=-1, required=True),
+    click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (.gz/.zst compress); '-' is stdout."),
+    click.option("--id-field", default="id", show_default=True, help="JSONL field with the record id (derived when absent)."),
+    click.option("--text-field", default="text", show_default=True, help="JSONL field with plain text."),
+    click.option("--html-field", default="html", show_default=True, help="JSONL field with raw HTML."),
+    click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_REJECTED} when any record was rejected."),
+    click.option("--quiet", "-q", is_flag=True, help="No summary on stderr."),
+)
+clean_options = stack(
+    click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+                 help="auto: HTML when the record has HTML, else plain text."),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."),
+    click.option("--uncurl-quotes", is_flag=True, help="Replace typographic quotes with ASCII ones."),
+)
+dedup_options = stack(
+    click.option("--shingle-size", type=click.IntRange(min=1), default=DedupConfig.shingle_size, show_default=True, help="Words per shingle."),
+    click.option("--num-perm", type=click.IntRange(min=16), default=DedupConfig.num_perm, show_default=True, help="MinHash permutations."),
+    click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True,
+                 help="LSH Jaccard threshold for candidate pairs."),
+    click.option("--min-containment", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.min_containment,
+                 show_default=True, help="Verified containment needed to join a cluster."),
+    click.option("--drop-duplicates", is_flag=True, help="Write cluster representatives only."),
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cleanews")
+def main() -> None:
+    """Turn scraped news (HTML or text) into clean, deduplicated JSONL."""
+
+
+@main.command()
+@io_options
+@clean_options
+def clean(**options: Any) -> None:
+    """Clean pages and texts: article body only, title and metadata apart."""
+    run_command(options, clean=True, dedup=False)
+
+
+@main.command()
+@io_options
+@dedup_options
+def dedup(**options: Any) -> None:
+    """Find exact and near-duplicates among records that are already clean."""
+    run_command(options, clean=False, dedup=True)
+
+
+@main.command()
+@io_options
+@clean_options
+@dedup_options
+def run(**options: Any) -> None:
+    """Clean, then deduplicate: the whole pipeline."""
+    run_command(options, clean=True, dedup=True)
+
+
+def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
+    fields = Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"])
+    stats = Stats()
+    try:
+        items = counted(read_inputs(list(options["inputs"]), fields), stats)
+        if clean:
+            config = CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"])
+            items = clean_step(items, config, jobs=options["jobs"] or os.cpu_count() or 1)
+        if dedup:
+            items = dedup_step(items, dedup_config(options), drop_duplicates=options["drop_duplicates"])
+        with JsonlWriter(options["output"]) as writer:
+            for item in items:
+                if isinstance(item, Reject):
+                    stats.rejected += 1
+                    click.echo(f"rejected {item.source}: {item.reason}", err=True)
+                else:
+                    writer.write(item.to_record())
+                    stats.count_output(item)
+    except CleanewsError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    stats.duplicates_dropped = stats.records_in - stats.records_out - stats.rejected
+    if not options["quiet"]:
+        click.echo(stats.summary(), err=True)
+    if options["strict"] and stats.rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+def dedup_config(options: dict[str, Any]) -> DedupConfig:
+    return DedupConfig(
+        shingle_size=options["shingle_size"],
+        num_perm=options["num_perm"],
+        threshold=options["threshold"],
+        min_containment=options["min_containment"],
+    )
+
+
+def counted(items: Any, stats: Stats) -> Any:
+    for item in items:
+        stats.records_in += 1
+        yield item
+
+
+@main.command()
+@click.argument("golden")
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
+@click.option("--text-field", default="text", show_default=True, help="JSONL field with plain text (e.g. page_text).")
+@click.option("--html-field", default="html", show_default=True)
+@click.option("--compare", "systems", multiple=True, type=click.Choice(SYSTEMS),
+              help="Also score another system (repeatable): trafilatura alone, or the unchanged input.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-f1", type=click.FloatRange(0, 1), default=None, help="Exit 1 when cleanews's F1 is below this.")
+def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tuple[str, ...], jobs: int | None,
+          output_format: str, min_f1: float | None) -> None:
+    """Score cleaning against golden files (a directory, or JSONL with a 'gold' field)."""
+    try:
+        cases = load_cases(golden, Fields(text=text_field, html=html_field))
+    except (ValueError, CleanewsError) as error:
+        raise click.ClickException(str(error)) from error
+    names = ("cleanews",) + tuple(s for s in dict.fromkeys(systems) if s != "cleanews")
+    results = run_bench(cases, names, CleanConfig(mode=mode), jobs=jobs or os.cpu_count() or 1)
+    summaries = {name: summarise(scores) for name, scores in results.items()}
+    if output_format == "json":
+        click.echo(json.dumps({
+            name: {"summary": vars(summaries[name]),
+                   "documents": [{"id": case.doc.id, "precision": s.precision, "recall": s.recall, "f1": s.f1, "exact": s.exact}
+                                 for case, s in zip(cases, scores, strict=True)]}
+            for name, scores in results.items()
+        }, indent=2))
+    else:
+        click.echo(f"{'document':<40} " + " ".join(f"{name + ' F1':>16}" for name in names))
+        for index, case in enumerate(cases):
+            click.echo(f"{case.doc.id[:40]:<40} " + " ".join(f"{results[name][index].f1:>16.3f}" for name in names))
+        click.echo()
+        click.echo(f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'docF1':>6} {'exact':>6}  docs")
+        for name, s in summaries.items():
+            click.echo(f"{name:<12} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} {s.mean_doc_f1:>6.3f} {s.exact_rate:>6.3f}  {s.documents}")
+    if min_f1 is not None and summaries["cleanews"].f1 < min_f1:
+        click.echo(f"F1 {summaries['cleanews'].f1:.3f} is below --min-f1 {min_f1}", err=True)
+        sys.exit(1)

@@ -1,0 +1,30 @@
+"""Typed errors: each names the record it concerns and the reason.
+
+The library raises these; the CLI turns them into one clear line on stderr.
+"""
+
+from __future__ import annotations
+
+
+class CleanewsError(Exception):
+    """Base class for every error cleanews raises on purpose."""
+
+
+class RecordError(CleanewsError):
+    """One input record cannot be processed; the others can.
+
+    ``source`` is where the record came from, e.g. ``"pages.jsonl:17"``.
+    """
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class InputError(CleanewsError):
+    """A whole input (file, glob, stream) cannot be read."""
+
+
+class IndexMismatchError(CleanewsError):
+    """A persistent index was built with other settings than this run's."""

@@ -1,0 +1,156 @@
+"""Pipeline steps over iterators of records, and the run that folds them.
+
+Each step takes an iterable of ``Document | Reject`` and yields the same kind,
+so an ETL job can chain them freely::
+
+    items = read_inputs(["pages.jsonl.gz"])
+    items = clean_step(items, CleanConfig(), jobs=4)
+    items = dedup_step(items, DedupConfig())
+    for item in items: ...
+
+Rejects pass through every step untouched, so nothing is lost on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleanews.clean import clean_document
+from cleanews.config import CleanConfig, DedupConfig
+from cleanews.dedup import Deduplicator
+from cleanews.document import Cleaning, DedupInfo, Document, Removal
+from cleanews.io import Item, Reject
+
+Step = Callable[[Iterable[Item]], Iterator[Item]]
+
+# Documents handed to a worker process at a time: large enough to amortise
+# pickling, small enough to keep all workers busy on a few hundred pages.
+CHUNK_SIZE = 4
+
+
+def clean_one(item: Item, config: CleanConfig) -> Item:
+    """Clean a document; a document the extractor chokes on becomes a Reject."""
+    if isinstance(item, Reject):
+        return item
+    try:
+        return clean_document(item, config)
+    # The extractor and parsers are third-party code that can raise anything
+    # on a hostile page; one page must not end the run, so this is the one
+    # place where any error becomes a named reject.
+    except Exception as error:  # noqa: BLE001
+        return Reject(item.source or item.id, f"cleaning failed: {type(error).__name__}: {error}", item.to_record())
+
+
+class _Cleaner:
+    """Picklable callable for worker processes (a lambda is not)."""
+
+    def __init__(self, config: CleanConfig):
+        self.config = config
+
+    def __call__(self, item: Item) -> Item:
+        return clean_one(item, self.config)
+
+
+def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs: int = 1) -> Iterator[Item]:
+    """Clean documents, in ``jobs`` processes; the output order is the input order."""
+    cleaner = _Cleaner(config)
+    if jobs <= 1:
+        yield from map(cleaner, items)
+        return
+    context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(cleaner, items, chunksize=CHUNK_SIZE)
+
+
+def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_duplicates: bool = False) -> Iterator[Item]:
+    """Annotate every document with its cluster (or keep representatives only).
+
+    Clusters are known only when all documents are in, so documents wait in a
+    temporary spool file on disk while their sketches are in memory.
+    """
+    dedup = Deduplicator(config)
+    with tempfile.TemporaryFile("w+b") as spool:
+        count = 0
+        for item in items:
+            if isinstance(item, Reject):
+                yield item
+                continue
+            dedup.add(item.id, item.text)
+            spool.write(json.dumps(document_state(item), ensure_ascii=False).encode("utf-8") + b"\n")
+            count += 1
+        assignments = dedup.assignments()
+        spool.seek(0)
+        for line, info in zip(spool, assignments, strict=True):
+            if info.is_representative or not drop_duplicates:
+                yield document_from_state(json.loads(line)).replace(dedup=info)
+
+
+def document_state(doc: Document) -> dict[str, Any]:
+    """Everything needed to rebuild a Document after the spool."""
+    state = doc.to_record()
+    state["_source"] = doc.source
+    return state
+
+
+def document_from_state(state: dict[str, Any]) -> Document:
+    cleaning = state.pop("cleaning", None)
+    state.pop("dedup", None)
+    core = {name: state.pop(name, None) for name in ("id", "text", "title", "url", "date", "author")}
+    source = state.pop("_source", "")
+    return Document(
+        **core,
+        source=source,
+        extra=state,
+        cleaning=None if cleaning is None else Cleaning(
+            removed=tuple(Removal(r["line"], r["rule"]) for r in cleaning["removed"]),
+            encoding_repaired=cleaning["encoding_repaired"],
+            source=cleaning["source"],
+        ),
+    )
+
+
+@dataclass
+class Stats:
+    """Counts of a run, for the summary on stderr (and --stats)."""
+
+    records_in: int = 0
+    records_out: int = 0
+    rejected: int = 0
+    duplicates_dropped: int = 0
+    encoding_repaired: int = 0
+    removed_by_rule: Counter[str] = field(default_factory=Counter)
+    clusters: int = 0
+    clusters_with_duplicates: int = 0
+
+    def count_output(self, doc: Document) -> None:
+        self.records_out += 1
+        if doc.cleaning is not None:
+            self.encoding_repaired += doc.cleaning.encoding_repaired
+            self.removed_by_rule.update(removal.rule for removal in doc.cleaning.removed)
+        if doc.dedup is not None and doc.dedup.is_representative:
+            self.clusters += 1
+            self.clusters_with_duplicates += doc.dedup.cluster_size > 1
+
+    def count_dropped(self, info: DedupInfo) -> None:
+        self.duplicates_dropped += 1
+
+    def summary(self) -> str:
+        lines = [
+            f"records in: {self.records_in}, out: {self.records_out}, rejected: {self.rejected}"
+            + (f", duplicates dropped: {self.duplicates_dropped}" if self.duplicates_dropped else ""),
+        ]
+        if self.removed_by_rule:
+            rules = ", ".join(f"{rule} {n}" for rule, n in self.removed_by_rule.most_common())
+            lines.append(f"lines removed: {sum(self.removed_by_rule.values())} ({rules})")
+        if self.encoding_repaired:
+            lines.append(f"encoding repaired in {self.encoding_repaired} documents")
+        if self.clusters:
+            lines.append(f"clusters: {self.clusters} ({self.clusters_with_duplicates} with duplicates)")
+        return "\n".join(lines)
