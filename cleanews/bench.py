@@ -30,7 +30,6 @@ from cleanews.pipeline import clean_step
 
 WORD = re.compile(r"\w+")
 SHINGLE_SIZE = 4
-EXPECTED_SUFFIX = ".expected.txt"
 SYSTEMS = ("cleanews", "trafilatura", "unchanged")
 
 
@@ -111,7 +110,7 @@ class Case:
 
 
 def load_cases(path: str, fields: Fields = Fields()) -> list[Case]:
-    """Golden cases from a directory (``name.txt|html`` + ``name.expected.txt``) or a JSONL with ``gold``."""
+    """Golden cases from a directory (``input/NAME.txt|html`` + ``expected/NAME.txt``) or a JSONL with ``gold``."""
     if Path(path).is_dir():
         return golden_dir_cases(Path(path))
     cases = []
@@ -126,18 +125,18 @@ def load_cases(path: str, fields: Fields = Fields()) -> list[Case]:
 
 
 def golden_dir_cases(directory: Path) -> list[Case]:
+    """One case per ``input/NAME.txt|html`` that has an ``expected/NAME.txt``."""
     cases = []
-    for expected in sorted(directory.glob(f"*{EXPECTED_SUFFIX}")):
-        name = expected.name[: -len(EXPECTED_SUFFIX)]
-        inputs = [p for p in directory.glob(f"{name}.*") if p.suffix in (".txt", ".html", ".htm") and p != expected]
-        if len(inputs) != 1:
-            raise ValueError(f"{expected}: expected exactly one input file {name}.txt or {name}.html")
-        content = decode_bytes(inputs[0].read_bytes()) or ""
-        is_html = inputs[0].suffix in (".html", ".htm")
-        doc = Document(id=name, text="" if is_html else content, html=content if is_html else None, source=str(inputs[0]))
+    for source in sorted((directory / "input").glob("*")):
+        expected = directory / "expected" / f"{source.stem}.txt"
+        if source.suffix not in (".txt", ".html", ".htm") or not expected.exists():
+            continue
+        content = decode_bytes(source.read_bytes()) or ""
+        is_html = source.suffix in (".html", ".htm")
+        doc = Document(id=source.stem, text="" if is_html else content, html=content if is_html else None, source=str(source))
         cases.append(Case(doc, expected.read_text(encoding="utf-8")))
     if not cases:
-        raise ValueError(f"{directory}: no golden cases (files named NAME{EXPECTED_SUFFIX} beside NAME.txt or NAME.html)")
+        raise ValueError(f"{directory}: no golden cases (input/NAME.txt or input/NAME.html with expected/NAME.txt)")
     return cases
 
 

@@ -72,14 +72,14 @@ class Document:
         return dataclasses.replace(self, **changes)
 
     def to_record(self) -> dict[str, Any]:
-        """The output JSON object: carried fields first, then ours."""
-        record: dict[str, Any] = dict(self.extra)
-        record["id"] = self.id
-        record["text"] = self.text
+        """The output JSON object: our fields first, then the carried ones."""
+        record: dict[str, Any] = {"id": self.id, "text": self.text}
         for name in ("title", "url", "date", "author"):
             value = getattr(self, name)
             if value is not None:
                 record[name] = value
+        for key, value in self.extra.items():
+            record.setdefault(key, value)
         if self.cleaning is not None:
             record["cleaning"] = self.cleaning.to_dict()
         if self.dedup is not None:

@@ -4,7 +4,7 @@
 >>> doc.title, doc.text
 ('Big Storm Hits Coast', 'The storm hit the coast on Monday, officials said.')
 >>> [(r.rule, r.line) for r in doc.cleaning.removed]
-[('reading_time', '3 min read')]
+[('title', 'Big Storm Hits Coast'), ('reading_time', '3 min read')]
 """
 
 from __future__ import annotations
@@ -45,7 +45,12 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
     if config.fix_encoding:
         text, repaired = repair(text, config.uncurl_quotes)
     # In HTML the title comes from the page's metadata, not from the body.
-    result = clean_lines(text, detect_title=config.detect_title and not use_html, drop_repeats=config.drop_repeated_lines)
+    result = clean_lines(
+        text,
+        detect_title=config.detect_title and not use_html,
+        drop_repeats=config.drop_repeated_lines,
+        known_title=metadata.get("title") or doc.title,
+    )
     found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}
     return doc.replace(

@@ -27,6 +27,8 @@ MIN_CAPTION_WORDS = 5
 MAX_CREDIT_WORDS = 8
 # A headline is short and does not end like a sentence.
 MAX_TITLE_WORDS = 25
+# Where in the body a repeated headline may stand (kept lines from the top).
+TITLE_SEARCH_LINES = 3
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
@@ -61,12 +63,16 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True) -> LineResult:
+def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True, known_title: str | None = None) -> LineResult:
     """Split ``text`` into lines and remove the junk ones.
+
+    The title leaves the body: ``known_title`` (from page metadata) when it
+    is repeated at the top, else a first line that looks like a headline
+    (with ``detect_title``). It is recorded as removed by the rule "title".
 
     >>> result = clean_lines("A Headline\\n\\n4 min read\\n\\nThe body of the story, told in a sentence.")
     >>> result.title, result.lines, [r.rule for r in result.removed]
-    ('A Headline', ('The body of the story, told in a sentence.',), ['reading_time'])
+    ('A Headline', ('The body of the story, told in a sentence.',), ['title', 'reading_time'])
     """
     lines = split_lines(text)
     for line in lines:
@@ -76,12 +82,9 @@ def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True)
         mark_repeated_lines(lines)
     mark_related_link_lists(lines)
     url = source_url(lines)
-    kept = [line for line in lines if line.rule is None]
-    title = None
-    if detect_title and len(kept) > 1 and looks_like_headline(kept[0]):
-        title = kept.pop(0).text
+    title = mark_title(lines, known_title, detect_title)
     return LineResult(
-        lines=tuple(line.text for line in kept),
+        lines=tuple(line.text for line in lines if line.rule is None),
         title=title,
         url=url,
         removed=tuple(Removal(line.text, line.rule) for line in lines if line.rule is not None),
@@ -151,6 +154,21 @@ def mark_related_link_lists(lines: list[Line]) -> None:
 
 def is_sentence(line: Line) -> bool:
     return len(line.words) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(line.text) is not None
+
+
+def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str | None:
+    """Take the title out of the body; return it."""
+    kept = [line for line in lines if line.rule is None]
+    if known_title is not None:
+        title_key = " ".join(word.casefold() for word in WORD.findall(known_title))
+        for line in kept[:TITLE_SEARCH_LINES]:
+            if line.key == title_key:
+                line.rule = "title"
+        return known_title
+    if detect and len(kept) > 1 and looks_like_headline(kept[0]):
+        kept[0].rule = "title"
+        return kept[0].text
+    return None
 
 
 def looks_like_headline(line: Line) -> bool:

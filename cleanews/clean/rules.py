@@ -131,7 +131,9 @@ RULES_BY_NAME: dict[str, JunkRule] = {rule.name: rule for rule in RULES}
 STRUCTURAL_RULES: dict[str, str] = {
     "repeated_line": "a line that repeats an earlier line of the same document",
     "caption_repeat": "a caption repeated with its credit glued on, or repeated without its 'PHOTO:' label",
-    "empty": "lines with no letters or digits",
+    "no_text": "lines with no letters or digits",
+    "title": "the headline, moved from the body to the title field",
+    "related_links": "link titles listed under a 'Related' or 'You May Also Like' header",
 }
 
 
