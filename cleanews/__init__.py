@@ -11,10 +11,10 @@ from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dedup import Deduplicator
 from cleanews.document import Cleaning, DedupInfo, Document, Removal
 from cleanews.io import Fields, JsonlWriter, Reject, read_inputs
-from cleanews.pipeline import clean_step, dedup_step
+from cleanews.pipeline import RunConfig, clean_step, dedup_step, run_corpus
 
 __all__ = [
     "CleanConfig", "Cleaning", "DedupConfig", "DedupInfo", "Deduplicator", "Document", "Fields",
     "JsonlWriter", "Reject", "Removal", "clean_document", "clean_html", "clean_step", "clean_text",
-    "dedup_step", "read_inputs",
+    "dedup_step", "read_inputs", "RunConfig", "run_corpus",
 ]

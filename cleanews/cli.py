@@ -18,8 +18,8 @@ import click
 from cleanews.bench import SYSTEMS, load_cases, run_bench, summarise
 from cleanews.config import MODES, CleanConfig, DedupConfig
 from cleanews.errors import CleanewsError
-from cleanews.io import Fields, JsonlWriter, Reject, read_inputs
-from cleanews.pipeline import Stats, clean_step, dedup_step
+from cleanews.io import Fields
+from cleanews.pipeline import RunConfig, run_corpus
 
 EXIT_INPUT_ERROR = 1
 EXIT_REJECTED = 3
@@ -94,27 +94,20 @@ def run(**options: Any) -> None:
 
 
 def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
-    fields = Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"])
-    stats = Stats()
+    config = RunConfig(
+        inputs=tuple(options["inputs"]),
+        output=options["output"],
+        fields=Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"]),
+        clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"]) if clean else None,
+        dedup=dedup_config(options) if dedup else None,
+        drop_duplicates=options.get("drop_duplicates", False),
+        jobs=options.get("jobs") or os.cpu_count() or 1,
+    )
     try:
-        items = counted(read_inputs(list(options["inputs"]), fields), stats)
-        if clean:
-            config = CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"])
-            items = clean_step(items, config, jobs=options["jobs"] or os.cpu_count() or 1)
-        if dedup:
-            items = dedup_step(items, dedup_config(options), drop_duplicates=options["drop_duplicates"])
-        with JsonlWriter(options["output"]) as writer:
-            for item in items:
-                if isinstance(item, Reject):
-                    stats.rejected += 1
-                    click.echo(f"rejected {item.source}: {item.reason}", err=True)
-                else:
-                    writer.write(item.to_record())
-                    stats.count_output(item)
+        stats = run_corpus(config, on_reject=lambda reject: click.echo(f"rejected {reject.source}: {reject.reason}", err=True))
     except CleanewsError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
-    stats.duplicates_dropped = stats.records_in - stats.records_out - stats.rejected
     if not options["quiet"]:
         click.echo(stats.summary(), err=True)
     if options["strict"] and stats.rejected:
@@ -128,12 +121,6 @@ def dedup_config(options: dict[str, Any]) -> DedupConfig:
         threshold=options["threshold"],
         min_containment=options["min_containment"],
     )
-
-
-def counted(items: Any, stats: Stats) -> Any:
-    for item in items:
-        stats.records_in += 1
-        yield item
 
 
 @main.command()

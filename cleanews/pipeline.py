@@ -25,8 +25,8 @@ from typing import Any
 from cleanews.clean import clean_document
 from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dedup import Deduplicator
-from cleanews.document import Cleaning, DedupInfo, Document, Removal
-from cleanews.io import Item, Reject
+from cleanews.document import Cleaning, Document, Removal
+from cleanews.io import Fields, Item, JsonlWriter, Reject, read_inputs
 
 Step = Callable[[Iterable[Item]], Iterator[Item]]
 
@@ -138,9 +138,6 @@ class Stats:
             self.clusters += 1
             self.clusters_with_duplicates += doc.dedup.cluster_size > 1
 
-    def count_dropped(self, info: DedupInfo) -> None:
-        self.duplicates_dropped += 1
-
     def summary(self) -> str:
         lines = [
             f"records in: {self.records_in}, out: {self.records_out}, rejected: {self.rejected}"
@@ -154,3 +151,49 @@ class Stats:
         if self.clusters:
             lines.append(f"clusters: {self.clusters} ({self.clusters_with_duplicates} with duplicates)")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One corpus run: which steps, on what, into where.
+
+    ``clean`` or ``dedup`` is None to skip that step.
+    """
+
+    inputs: tuple[str, ...]
+    output: str = "-"
+    fields: Fields = Fields()
+    clean: CleanConfig | None = CleanConfig()
+    dedup: DedupConfig | None = DedupConfig()
+    drop_duplicates: bool = False
+    jobs: int = 1
+
+
+def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None) -> Stats:
+    """Read, clean, deduplicate and write a corpus; return its counts.
+
+    Every input record is accounted for: written, rejected (``on_reject``
+    hears of it) or dropped as a duplicate.
+    """
+    stats = Stats()
+
+    def counted(items: Iterable[Item]) -> Iterator[Item]:
+        for item in items:
+            stats.records_in += 1
+            yield item
+
+    items = counted(read_inputs(list(config.inputs), config.fields))
+    if config.clean is not None:
+        items = clean_step(items, config.clean, jobs=config.jobs)
+    if config.dedup is not None:
+        items = dedup_step(items, config.dedup, drop_duplicates=config.drop_duplicates)
+    with JsonlWriter(config.output) as writer:
+        for item in items:
+            if isinstance(item, Reject):
+                stats.rejected += 1
+                on_reject(item)
+            else:
+                writer.write(item.to_record())
+                stats.count_output(item)
+    stats.duplicates_dropped = stats.records_in - stats.records_out - stats.rejected
+    return stats
