@@ -158,10 +158,16 @@ def system_outputs(system: str, cases: list[Case], config: CleanConfig, jobs: in
 
 def run_bench(cases: list[Case], systems: Iterable[str], config: CleanConfig, jobs: int = 1) -> dict[str, list[DocScore]]:
     """Per-document scores of each system over the same cases."""
+    return score_outputs(cases, bench_outputs(cases, systems, config, jobs))
+
+
+def bench_outputs(cases: list[Case], systems: Iterable[str], config: CleanConfig, jobs: int = 1) -> dict[str, list[str]]:
+    """The text each system makes of each case, in case order (kept for reports that show them)."""
     if config.mode == "text":
         cases = [dataclasses.replace(case, doc=case.doc.replace(html=None)) for case in cases]
-    return {
-        system: [score_text(text, case.gold) for text, case in zip(system_outputs(system, cases, config, jobs), cases, strict=True)]
-        for system in systems
-    }
+    return {system: list(system_outputs(system, cases, config, jobs)) for system in systems}
+
+
+def score_outputs(cases: list[Case], outputs: dict[str, list[str]]) -> dict[str, list[DocScore]]:
+    return {system: [score_text(text, case.gold) for text, case in zip(texts, cases, strict=True)] for system, texts in outputs.items()}
 

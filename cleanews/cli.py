@@ -15,11 +15,12 @@ from typing import Any
 
 import click
 
-from cleanews.bench import SYSTEMS, load_cases, run_bench, summarise
+from cleanews.bench import SYSTEMS, bench_outputs, load_cases, score_outputs, summarise
 from cleanews.config import MODES, CleanConfig, DedupConfig
 from cleanews.errors import CleanewsError
 from cleanews.io import Fields
 from cleanews.pipeline import RunConfig, run_corpus
+from cleanews.report import RunReportConfig, bench_report, run_report, write_page
 
 EXIT_INPUT_ERROR = 1
 EXIT_REJECTED = 3
@@ -133,15 +134,20 @@ def dedup_config(options: dict[str, Any]) -> DedupConfig:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-f1", type=click.FloatRange(0, 1), default=None, help="Exit 1 when cleanews's F1 is below this.")
+@click.option("--html", "html_path", default=None, metavar="PATH",
+              help="Also write a page to look at: scores per document, worst first, and each output diffed against gold.")
 def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tuple[str, ...], jobs: int | None,
-          output_format: str, min_f1: float | None) -> None:
+          output_format: str, min_f1: float | None, html_path: str | None) -> None:
     """Score cleaning against golden files (a directory, or JSONL with a 'gold' field)."""
     try:
         cases = load_cases(golden, Fields(text=text_field, html=html_field))
     except (ValueError, CleanewsError) as error:
         raise click.ClickException(str(error)) from error
     names = ("cleanews",) + tuple(s for s in dict.fromkeys(systems) if s != "cleanews")
-    results = run_bench(cases, names, CleanConfig(mode=mode), jobs=jobs or os.cpu_count() or 1)
+    outputs = bench_outputs(cases, names, CleanConfig(mode=mode), jobs=jobs or os.cpu_count() or 1)
+    results = score_outputs(cases, outputs)
+    if html_path is not None:
+        write_page(html_path, bench_report(cases, outputs, results, golden))
     summaries = {name: summarise(scores) for name, scores in results.items()}
     if output_format == "json":
         click.echo(json.dumps({
@@ -161,3 +167,21 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
     if min_f1 is not None and summaries["cleanews"].f1 < min_f1:
         click.echo(f"F1 {summaries['cleanews'].f1:.3f} is below --min-f1 {min_f1}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("output_jsonl", metavar="OUT.jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "html_path", default="report.html", show_default=True, help="The HTML page to write.")
+@click.option("--max-documents", type=click.IntRange(min=0), default=RunReportConfig.max_documents, show_default=True,
+              help="Documents shown in full (the first ones); counts and charts cover all.")
+@click.option("--max-clusters", type=click.IntRange(min=0), default=RunReportConfig.max_clusters, show_default=True,
+              help="Largest duplicate clusters shown side by side.")
+def report(output_jsonl: str, html_path: str, max_documents: int, max_clusters: int) -> None:
+    """Write a page to review a run: removed lines struck through with their rule, duplicates side by side."""
+    config = RunReportConfig(max_documents=max_documents, max_clusters=max_clusters)
+    try:
+        page = run_report(output_jsonl, config, on_reject=lambda reject: click.echo(f"skipped {reject.source}: {reject.reason}", err=True))
+    except (OSError, EOFError) as error:
+        raise click.ClickException(f"{output_jsonl}: cannot read: {error}") from error
+    write_page(html_path, page)
+    click.echo(f"wrote {html_path}", err=True)

@@ -9,13 +9,22 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Removal:
-    """One line the cleaner removed, and the name of the rule that removed it."""
+    """One line the cleaner removed, and the name of the rule that removed it.
+
+    ``position`` is where the line stood among the non-empty lines the
+    cleaner saw (0-based), so a reviewer can put it back between the kept
+    lines; None in records written before positions were recorded.
+    """
 
     line: str
     rule: str
+    position: int | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"line": self.line, "rule": self.rule}
+    def to_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"line": self.line, "rule": self.rule}
+        if self.position is not None:
+            entry["position"] = self.position
+        return entry
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def document_from_state(state: dict[str, Any]) -> Document:
         source=source,
         extra=state,
         cleaning=None if cleaning is None else Cleaning(
-            removed=tuple(Removal(r["line"], r["rule"]) for r in cleaning["removed"]),
+            removed=tuple(Removal(r["line"], r["rule"], r.get("position")) for r in cleaning["removed"]),
             encoding_repaired=cleaning["encoding_repaired"],
             source=cleaning["source"],
         ),

@@ -43,7 +43,7 @@ def test_output_record_schema() -> None:
     result = invoke("run", str(GOLDEN / "input" / "abcnews-us-strike-iraq.txt"), "-j", "1", "-q")
     (record,) = records(result.stdout)
     assert list(record)[:4] == ["id", "text", "title", "url"]
-    assert {"rule": "reading_time", "line": "4 min read"} in record["cleaning"]["removed"]
+    assert {"rule": "reading_time", "line": "4 min read", "position": 1} in record["cleaning"]["removed"]
     assert record["cleaning"]["encoding_repaired"] is False
     assert record["dedup"] == {"cluster_id": "abcnews-us-strike-iraq", "cluster_size": 1, "is_representative": True, "similarity": 1.0}
 

@@ -87,7 +87,7 @@ def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True,
         lines=tuple(line.text for line in lines if line.rule is None),
         title=title,
         url=url,
-        removed=tuple(Removal(line.text, line.rule) for line in lines if line.rule is not None),
+        removed=tuple(Removal(line.text, line.rule, position) for position, line in enumerate(lines) if line.rule is not None),
     )
 
 
