@@ -36,7 +36,30 @@
   function update(changes, keepLimit) {
     Object.assign(state, changes);
     if (!keepLimit) state.limit = PAGE_SIZE;
+    saveHash();
     render();
+  }
+
+  // The view lives in the address (#q=...&rule=...&sort=...&removed-only) so it can be bookmarked or shared.
+  function loadHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    state.query = (params.get("q") || "").trim().toLowerCase();
+    state.rule = params.get("rule") || "";
+    state.sort = ORDER[params.get("sort")] ? params.get("sort") : "input";
+    state.hideKept = params.has("removed-only");
+    search.value = params.get("q") || "";
+    ruleSelect.value = state.rule;
+    sortSelect.value = state.sort;
+    hideKept.checked = state.hideKept;
+  }
+
+  function saveHash() {
+    const params = new URLSearchParams();
+    if (state.query) params.set("q", state.query);
+    if (state.rule) params.set("rule", state.rule);
+    if (state.sort !== "input") params.set("sort", state.sort);
+    if (state.hideKept) params.set("removed-only", "");
+    history.replaceState(null, "", params.toString() ? "#" + params : location.pathname + location.search);
   }
 
   function haystack(doc) {
@@ -129,6 +152,7 @@
     });
   }
 
+  if (!location.hash.startsWith("#cluster-")) loadHash();
   render();
   renderClusters();
 })();
