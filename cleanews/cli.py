@@ -18,8 +18,9 @@ import click
 from cleanews.bench import SYSTEMS, bench_outputs, load_cases, score_outputs, summarise
 from cleanews.config import MODES, CleanConfig, DedupConfig
 from cleanews.errors import CleanewsError
-from cleanews.io import Fields
-from cleanews.pipeline import RunConfig, run_corpus
+from cleanews.io import Fields, Reject
+from cleanews.pipeline import RunConfig, Stats, run_corpus
+from cleanews.progress import terminal_progress
 from cleanews.report import RunReportConfig, bench_report, run_report, write_page
 
 EXIT_INPUT_ERROR = 1
@@ -44,7 +45,10 @@ io_options = stack(
     click.option("--text-field", default="text", show_default=True, help="JSONL field with plain text."),
     click.option("--html-field", default="html", show_default=True, help="JSONL field with raw HTML."),
     click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_REJECTED} when any record was rejected."),
-    click.option("--quiet", "-q", is_flag=True, help="No summary on stderr."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr."),
+    click.option("--stats", "stats_path", default=None, metavar="PATH",
+                 help="Write the run's counts as JSON: records, rejects, lines and characters removed per rule, "
+                      "encoding repairs, cluster sizes, seconds per stage."),
 )
 clean_options = stack(
     click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
@@ -104,15 +108,41 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
         drop_duplicates=options.get("drop_duplicates", False),
         jobs=options.get("jobs") or os.cpu_count() or 1,
     )
+    progress = terminal_progress(sys.stderr, options["quiet"])
+    if progress is not None:
+        progress.count_in_background(list(config.inputs))
+
+    def report_reject(reject: Reject) -> None:
+        text = f"rejected {reject.source}: {reject.reason}"
+        if progress is not None:
+            progress.message(text)
+        else:
+            click.echo(text, err=True)
+
     try:
-        stats = run_corpus(config, on_reject=lambda reject: click.echo(f"rejected {reject.source}: {reject.reason}", err=True))
+        stats = run_corpus(config, on_reject=report_reject, progress=progress)
     except CleanewsError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
+    finally:
+        if progress is not None:
+            progress.clear()
+    if options["stats_path"]:
+        write_stats(options["stats_path"], stats)
     if not options["quiet"]:
         click.echo(stats.summary(), err=True)
     if options["strict"] and stats.rejected:
         sys.exit(EXIT_REJECTED)
+
+
+def write_stats(path: str, stats: Stats) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            json.dump(stats.to_dict(), stream, indent=2)
+            stream.write("\n")
+    except OSError as error:
+        click.echo(f"error: cannot write --stats {path}: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
 
 
 def dedup_config(options: dict[str, Any]) -> DedupConfig:

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dedup import Deduplicator
 from cleanews.document import Cleaning, Document, Removal
 from cleanews.io import Fields, Item, JsonlWriter, Reject, read_inputs
+from cleanews.progress import ProgressBar, StageClock
 
 Step = Callable[[Iterable[Item]], Iterator[Item]]
+STAGES = ("read", "clean", "dedup", "write")  # as timed by run_corpus
 
 # Documents handed to a worker process at a time: large enough to amortise
 # pickling, small enough to keep all workers busy on a few hundred pages.
@@ -118,7 +121,7 @@ def document_from_state(state: dict[str, Any]) -> Document:
 
 @dataclass
 class Stats:
-    """Counts of a run, for the summary on stderr (and --stats)."""
+    """Counts of a run, for the summary on stderr and ``--stats``."""
 
     records_in: int = 0
     records_out: int = 0
@@ -128,15 +131,44 @@ class Stats:
     removed_by_rule: Counter[str] = field(default_factory=Counter)
     clusters: int = 0
     clusters_with_duplicates: int = 0
+    characters_removed_by_rule: Counter[str] = field(default_factory=Counter)
+    characters_out: int = 0
+    cluster_sizes: Counter[int] = field(default_factory=Counter)  # documents in a cluster -> clusters of that size
+    seconds_by_stage: dict[str, float] = field(default_factory=dict)
+    seconds_total: float = 0.0
 
     def count_output(self, doc: Document) -> None:
         self.records_out += 1
+        self.characters_out += len(doc.text)
         if doc.cleaning is not None:
             self.encoding_repaired += doc.cleaning.encoding_repaired
-            self.removed_by_rule.update(removal.rule for removal in doc.cleaning.removed)
+            for removal in doc.cleaning.removed:
+                self.removed_by_rule[removal.rule] += 1
+                self.characters_removed_by_rule[removal.rule] += len(removal.line)
         if doc.dedup is not None and doc.dedup.is_representative:
             self.clusters += 1
             self.clusters_with_duplicates += doc.dedup.cluster_size > 1
+            self.cluster_sizes[doc.dedup.cluster_size] += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as JSON-ready values (what ``--stats`` writes)."""
+        return {
+            "records_in": self.records_in,
+            "records_out": self.records_out,
+            "rejected": self.rejected,
+            "duplicates_dropped": self.duplicates_dropped,
+            "encoding_repaired": self.encoding_repaired,
+            "lines_removed": sum(self.removed_by_rule.values()),
+            "lines_removed_by_rule": dict(self.removed_by_rule.most_common()),
+            "characters_removed": sum(self.characters_removed_by_rule.values()),
+            "characters_removed_by_rule": dict(self.characters_removed_by_rule.most_common()),
+            "characters_out": self.characters_out,
+            "clusters": self.clusters,
+            "clusters_with_duplicates": self.clusters_with_duplicates,
+            "cluster_sizes": {str(size): count for size, count in sorted(self.cluster_sizes.items())},
+            "seconds_by_stage": {stage: round(seconds, 3) for stage, seconds in self.seconds_by_stage.items()},
+            "seconds_total": round(self.seconds_total, 3),
+        }
 
     def summary(self) -> str:
         lines = [
@@ -146,11 +178,23 @@ class Stats:
         if self.removed_by_rule:
             rules = ", ".join(f"{rule} {n}" for rule, n in self.removed_by_rule.most_common())
             lines.append(f"lines removed: {sum(self.removed_by_rule.values())} ({rules})")
+            removed = sum(self.characters_removed_by_rule.values())
+            lines.append(f"characters removed: {removed:,} ({removed / max(1, removed + self.characters_out):.1%} of the text)")
         if self.encoding_repaired:
             lines.append(f"encoding repaired in {self.encoding_repaired} documents")
         if self.clusters:
-            lines.append(f"clusters: {self.clusters} ({self.clusters_with_duplicates} with duplicates)")
+            sizes = ", ".join(f"{size}: {n}" for size, n in sorted(self.cluster_sizes.items()))
+            lines.append(f"clusters: {self.clusters} ({self.clusters_with_duplicates} with duplicates; clusters by size {sizes})")
+        if self.seconds_total:
+            stages = ", ".join(f"{stage} {seconds_text(seconds)}" for stage, seconds in self.seconds_by_stage.items())
+            rate = self.records_in / self.seconds_total
+            lines.append(f"time: {seconds_text(self.seconds_total)} s ({stages}), {rate:,.1f} records/s")
         return "\n".join(lines)
+
+
+def seconds_text(seconds: float) -> str:
+    """Two significant decimals for short times, one for long ones."""
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
 
 
 @dataclass(frozen=True)
@@ -169,25 +213,31 @@ class RunConfig:
     jobs: int = 1
 
 
-def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None) -> Stats:
+def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None,
+               progress: ProgressBar | None = None) -> Stats:
     """Read, clean, deduplicate and write a corpus; return its counts.
 
     Every input record is accounted for: written, rejected (``on_reject``
-    hears of it) or dropped as a duplicate.
+    hears of it) or dropped as a duplicate. ``progress`` advances once per
+    record through cleaning.
     """
     stats = Stats()
+    clock = StageClock()
+    started = time.perf_counter()
 
     def counted(items: Iterable[Item]) -> Iterator[Item]:
         for item in items:
             stats.records_in += 1
             yield item
 
-    items = counted(read_inputs(list(config.inputs), config.fields))
+    items = clock.timed("read", counted(read_inputs(list(config.inputs), config.fields)))
     if config.clean is not None:
-        items = clean_step(items, config.clean, jobs=config.jobs)
+        items = clock.timed("clean", clean_step(items, config.clean, jobs=config.jobs))
+    if progress is not None:
+        items = progress.track(items, then="clustering" if config.dedup is not None else "")
     if config.dedup is not None:
-        items = dedup_step(items, config.dedup, drop_duplicates=config.drop_duplicates)
-    with JsonlWriter(config.output) as writer:
+        items = clock.timed("dedup", dedup_step(items, config.dedup, drop_duplicates=config.drop_duplicates))
+    with clock.stage("write"), JsonlWriter(config.output) as writer:
         for item in items:
             if isinstance(item, Reject):
                 stats.rejected += 1
@@ -196,4 +246,6 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
                 writer.write(item.to_record())
                 stats.count_output(item)
     stats.duplicates_dropped = stats.records_in - stats.records_out - stats.rejected
+    stats.seconds_by_stage = {stage: clock.seconds[stage] for stage in STAGES if stage in clock.seconds}
+    stats.seconds_total = time.perf_counter() - started
     return stats

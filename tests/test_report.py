@@ -23,7 +23,7 @@ def invoke(*args: str):
 
 
 def page_data(page: str) -> dict:
-    match = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL)
     assert match, "the page carries its data"
     return json.loads(match.group(1))
 
@@ -59,7 +59,7 @@ def test_run_report_shows_documents_rules_and_clusters(run_output: Path) -> None
     assert seed["removed"] == 6 and seed["unplaced"] == []
     (cluster,) = data["clusters"]  # the only cluster with duplicates: the wire story
     assert cluster["id"] == "wire-original" and cluster["size"] == 4
-    assert [m["id"] for m in cluster["members"]][0] == "wire-original" and cluster["members"][0]["rep"]
+    assert cluster["members"][0]["id"] == "wire-original" and cluster["members"][0]["rep"]
     trimmed = next(m for m in cluster["members"] if m["id"] == "paper-trimmed")
     assert {kind for kind, _ in trimmed["rows"]} == {"=", "-"}  # a trimmed copy only loses lines
     assert 'data-key="reading_time"' in page and 'aria-label="Cluster size distribution"' in page

@@ -80,7 +80,7 @@ def svg_open(width: float, height: float, label: str) -> str:
 
 def y_axis(left: float, top: float, width: float, y_max: float, step: float) -> list[str]:
     parts = []
-    for tick in range(int(round(y_max / step)) + 1):
+    for tick in range(round(y_max / step) + 1):
         value = tick * step
         y = top + PLOT_HEIGHT - PLOT_HEIGHT * value / y_max
         parts.append(f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
