@@ -46,6 +46,14 @@ def dump_dom(page: Path, profile: Path, fragment: str = "") -> str:
     return browse(page.as_uri() + fragment, profile, "--dump-dom")
 
 
+def with_script(page: Path, script: str, copy: Path) -> Path:
+    """A copy of the page that runs ``script`` after its own: a user's clicks and typing."""
+    html = page.read_text(encoding="utf-8")
+    at = html.rindex("</body>")
+    copy.write_text(html[:at] + f"<script>{script}</script>" + html[at:], encoding="utf-8")
+    return copy
+
+
 def screenshot(page: Path, profile: Path, png: Path, size: str = "1280,1600") -> bytes:
     browse(page.as_uri(), profile, f"--screenshot={png}", f"--window-size={size}")
     return png.read_bytes()
@@ -109,6 +117,22 @@ def test_report_page_filters_by_rule_and_search_from_the_address(pages: dict[str
     assert dom.count('class="doc"') == 1 and "<mark>Harbor</mark>" in dom
 
 
+def test_report_page_reacts_to_clicks_and_typing(pages: dict[str, Path], tmp_path: Path) -> None:
+    clicked = with_script(pages["report"], """
+        document.querySelector('#rule-chart g.bar[data-key="caption_repeat"]').dispatchEvent(new MouseEvent("click"));
+        document.body.dataset.afterBar = document.querySelectorAll("article.doc").length;
+        const search = document.querySelector('#doc-toolbar input[type=search]');
+        search.value = "harbor";
+        search.dispatchEvent(new Event("input"));
+        document.body.dataset.afterBoth = document.querySelectorAll("article.doc").length;
+        document.querySelector('#doc-toolbar select').value = "";
+        document.querySelector('#doc-toolbar select').dispatchEvent(new Event("change"));
+    """, tmp_path / "clicked.html")
+    dom = dump_dom(clicked, tmp_path / "profile")
+    assert 'data-after-bar="1"' in dom and 'data-after-both="0"' in dom
+    assert '<p class="empty">No document matches.</p>' not in dom and dom.count('class="doc"') == 1 and "<mark>Harbor</mark>" in dom
+
+
 def test_report_page_screenshot_shows_content(pages: dict[str, Path], tmp_path: Path) -> None:
     png = screenshot(pages["report"], tmp_path / "profile", tmp_path / "report.png")
     assert distinct_pixel_bytes(png) > 100
@@ -126,5 +150,16 @@ def test_bench_page_renders_the_table_worst_first_with_diffs(pages: dict[str, Pa
     assert '<p class="add">Completely different words about the weather in the hills today.</p>' in detail
     assert 'aria-label="F1 distribution"' in dom and dom.count('<circle class="point"') == 2 * 3
     assert "[object" not in dom
+    clicked = with_script(pages["bench"], """
+        const headers = [...document.querySelectorAll("#scores thead tr:last-child th")];
+        headers[0].click();  // by document id
+        document.body.dataset.byId = [...document.querySelectorAll("tr.doc-row")].map((row) => row.dataset.id).join(",");
+        headers[3].click(); headers[3].click();  // cleanews F1, then best first
+        document.body.dataset.best = [...document.querySelectorAll("tr.doc-row")].map((row) => row.dataset.id).join(",");
+        document.querySelector('tr.doc-row[data-id="wrong"]').click();  // close the open one
+        document.body.dataset.open = document.querySelectorAll("td.detail").length;
+    """, tmp_path / "clicked.html")
+    dom = dump_dom(clicked, tmp_path / "profile2")
+    assert 'data-by-id="half,perfect,wrong"' in dom and 'data-best="perfect,half,wrong"' in dom and 'data-open="0"' in dom
     png = screenshot(pages["bench"], tmp_path / "profile", tmp_path / "bench.png")
     assert distinct_pixel_bytes(png) > 100

@@ -55,9 +55,10 @@ def stat_cards(cards: Sequence[tuple[str, str, str]]) -> str:
     return f'<section class="cards">{items}</section>'
 
 
-def figure(caption: str, svg: str, note: str = "") -> str:
+def figure(caption: str, svg: str, note: str = "", figure_id: str = "") -> str:
     extra = f'<p class="note">{escape(note)}</p>' if note else ""
-    return f'<figure class="chart-box"><figcaption>{escape(caption)}</figcaption>{svg}{extra}</figure>'
+    anchor = f' id="{escape(figure_id)}"' if figure_id else ""
+    return f'<figure class="chart-box"{anchor}><figcaption>{escape(caption)}</figcaption>{svg}{extra}</figure>'
 
 
 def write_page(path: str, page: str) -> None:

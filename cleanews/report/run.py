@@ -237,7 +237,7 @@ def run_body(path: str, totals: RunTotals, clusters: list[Record]) -> str:
         cards.append(("clusters", f"{len(totals.cluster_sizes):,}", f"{with_duplicates:,} with duplicates, {in_clusters:,} documents in them"))
     rules = [(rule, n) for rule, n in totals.lines_by_rule.most_common()]
     charts = [figure("Lines removed per rule", bar_chart(rules, "Lines removed per rule") if rules else '<p class="empty">No line was removed.</p>',
-                     "Click a bar to see the documents it removed lines from.")]
+                     "Click a bar to see the documents it removed lines from.", figure_id="rule-chart")]
     if totals.deduplicated:
         buckets = size_buckets(sizes)
         charts.append(figure("Cluster sizes", column_chart([b for b, _ in buckets], [("clusters", [n for _, n in buckets])],
