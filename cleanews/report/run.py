@@ -227,7 +227,7 @@ def run_body(path: str, totals: RunTotals, clusters: list[Record]) -> str:
     sizes = Counter(totals.cluster_sizes.values())
     with_duplicates = sum(n for size, n in sizes.items() if size > 1)
     cards = [
-        ("documents", f"{totals.documents:,}", f"{totals.from_html:,} from HTML"),
+        ("documents", f"{totals.documents:,}", f"{totals.from_html:,} from HTML" if totals.from_html else ""),
         ("lines removed", f"{removed_lines:,}", f"{len(totals.lines_by_rule)} rules"),
         ("characters removed", f"{removed_chars:,}", f"{share:.1%} of the text"),
         ("encoding repaired", f"{totals.encoding_repaired:,}", "documents"),
@@ -250,7 +250,10 @@ def run_body(path: str, totals: RunTotals, clusters: list[Record]) -> str:
                            + ('<div id="cluster-list"></div>' if clusters else '<p class="empty">No document has a duplicate.</p>')
                            + "</section>")
     return (
-        f'<header class="page"><h1>cleanews review</h1><p class="sub">{escape(path)}</p></header><main>'
+        f'<header class="page"><h1>cleanews review</h1><p class="sub">{escape(path)}</p>'
+        '<nav><a href="#charts">Charts</a><a href="#documents">Documents</a>'
+        + ('<a href="#clusters">Duplicate clusters</a>' if totals.deduplicated else "")
+        + "</nav></header><main>"
         + stat_cards(cards)
         + f'<section class="charts" id="charts">{"".join(charts)}</section>'
         + '<section id="documents"><h2>Documents</h2><div class="toolbar" id="doc-toolbar"></div><div id="doc-list"></div></section>'
