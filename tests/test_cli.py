@@ -20,7 +20,7 @@ def records(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("command", ["clean", "dedup", "run", "bench"])
+@pytest.mark.parametrize("command", ["clean", "dedup", "run", "bench", "report"])
 def test_every_command_has_help(command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0
