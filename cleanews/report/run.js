@@ -26,6 +26,7 @@
   list.after(more);
 
   for (const bar of document.querySelectorAll("#rule-chart g.bar")) {
+    bar.querySelector("rect").setAttribute("fill", ruleColour(bar.dataset.key));  // the colour of the rule's labels
     bar.addEventListener("click", () => {
       ruleSelect.value = bar.dataset.key;
       update({ rule: bar.dataset.key });

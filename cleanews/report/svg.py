@@ -121,7 +121,7 @@ def format_number(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-SCATTER_SIZE = 260
+SCATTER_SIZE = 220
 
 
 def scatter(points: Sequence[tuple[float, float, str]], label: str, x_title: str, y_title: str) -> str:
