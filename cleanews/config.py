@@ -19,6 +19,9 @@ class CleanConfig:
     - ``drop_repeated_lines``: drop a line that repeats an earlier one.
     - ``detect_title``: in plain text, take the first line as the title when it
       looks like a headline.
+    - ``line_model``: in plain text, let the trained line classifier decide
+      which lines are article (off: the named rules alone, for text that is
+      already the article body).
     """
 
     mode: str = "auto"
@@ -26,6 +29,7 @@ class CleanConfig:
     uncurl_quotes: bool = False
     drop_repeated_lines: bool = True
     detect_title: bool = True
+    line_model: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

@@ -50,6 +50,7 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
         detect_title=config.detect_title and not use_html,
         drop_repeats=config.drop_repeated_lines,
         known_title=metadata.get("title") or doc.title,
+        model="text" if config.line_model and not use_html else None,
     )
     found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}

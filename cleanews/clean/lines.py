@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from cleanews.clean.encoding import normalise_line
-from cleanews.clean.rules import first_matching_rule
+from cleanews.clean.features import FEATURE_NAMES, line_features
+from cleanews.clean.model import load_model
+from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule
 from cleanews.document import Removal
 
 WORD = re.compile(r"\w+")
@@ -29,6 +33,10 @@ MAX_CREDIT_WORDS = 8
 MAX_TITLE_WORDS = 25
 # Where in the body a repeated headline may stand (kept lines from the top).
 TITLE_SEARCH_LINES = 3
+# How far above the article a scraped page's headline may stand (lines), and
+# its fewest words (menus entries are shorter).
+HEADLINE_SEARCH_LINES = 4
+MIN_PAGE_HEADLINE_WORDS = 4
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
@@ -63,20 +71,52 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True, known_title: str | None = None) -> LineResult:
+# A line ends a paragraph when it ends with one of these; otherwise a next
+# line that starts in lower case continues it (text hard-wrapped in the source).
+_PARAGRAPH_END = re.compile(r"[.!?…:;。！？؟]['\"’”»)\]]*$")
+
+
+def join_wrapped(lines: list[Line]) -> list[Line]:
+    """Join hard-wrapped lines back into paragraphs: one paragraph a line.
+
+    >>> [line.text for line in join_wrapped(split_lines("The council voted\\nto close the library.\\nIt opens Monday."))]
+    ['The council voted to close the library.', 'It opens Monday.']
+    """
+    joined: list[Line] = []
+    for line in lines:
+        previous = joined[-1] if joined else None
+        if previous is not None and line.text[:1].islower() and previous.words and not _PARAGRAPH_END.search(previous.text):
+            joined[-1] = Line(f"{previous.text} {line.text}", previous.words + line.words)
+        else:
+            joined.append(line)
+    return joined
+
+
+def clean_lines(
+    text: str,
+    detect_title: bool = True,
+    drop_repeats: bool = True,
+    known_title: str | None = None,
+    model: str | None = None,
+) -> LineResult:
     """Split ``text`` into lines and remove the junk ones.
 
-    The title leaves the body: ``known_title`` (from page metadata) when it
-    is repeated at the top, else a first line that looks like a headline
-    (with ``detect_title``). It is recorded as removed by the rule "title".
+    ``model`` names a line classifier of ``line_model.json`` ("text" for
+    whole scraped pages) that decides which lines are article; named rules
+    still run and keep their names in the provenance. The title leaves the
+    body: ``known_title`` (from page metadata) when it is repeated at the
+    top, else a headline just above the article (with ``detect_title``). It
+    is recorded as removed by the rule "title".
 
     >>> result = clean_lines("A Headline\\n\\n4 min read\\n\\nThe body of the story, told in a sentence.")
     >>> result.title, result.lines, [r.rule for r in result.removed]
     ('A Headline', ('The body of the story, told in a sentence.',), ['title', 'reading_time'])
     """
-    lines = split_lines(text)
+    lines = join_wrapped(split_lines(text))
     for line in lines:
         line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words))
+    if model is not None:
+        mark_by_model(lines, model)
     mark_caption_repeats(lines)
     if drop_repeats:
         mark_repeated_lines(lines)
@@ -89,6 +129,24 @@ def clean_lines(text: str, detect_title: bool = True, drop_repeats: bool = True,
         url=url,
         removed=tuple(Removal(line.text, line.rule, position) for position, line in enumerate(lines) if line.rule is not None),
     )
+
+
+def mark_by_model(lines: list[Line], name: str) -> None:
+    """Remove what the line classifier calls boilerplate.
+
+    The reason recorded is ``model:<feature>``, the feature that argued most
+    against the line, or ``model:context`` for a line that looks like text on
+    its own but sits among boilerplate (the smoothing removed it).
+    """
+    if not lines:
+        return
+    classifier = load_model(name, FEATURE_NAMES)
+    matrix = line_features([line.text for line in lines], [line.words for line in lines])
+    log_odds = classifier.log_odds(matrix)
+    keep = classifier.decode(log_odds, np.array([len(line.words) for line in lines], dtype=float))
+    for line, row, score, kept in zip(lines, matrix, log_odds, keep, strict=True):
+        if not kept and line.rule is None:
+            line.rule = MODEL_RULE_PREFIX + (classifier.strongest_against(row) if score < 0 else "context")
 
 
 def caption_body(line: Line) -> list[str]:
@@ -157,7 +215,13 @@ def is_sentence(line: Line) -> bool:
 
 
 def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str | None:
-    """Take the title out of the body; return it."""
+    """Take the title out of the body; return it.
+
+    Without a known title, the headline is the first kept line when it looks
+    like one, or else the nearest headline-like line that the classifier
+    removed just above the article (a scraped page's headline sits there,
+    between the menus and the story).
+    """
     kept = [line for line in lines if line.rule is None]
     if known_title is not None:
         title_key = " ".join(word.casefold() for word in WORD.findall(known_title))
@@ -165,10 +229,23 @@ def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str 
             if line.key == title_key:
                 line.rule = "title"
         return known_title
-    if detect and len(kept) > 1 and looks_like_headline(kept[0]):
+    if not detect or not kept:
+        return None
+    if len(kept) > 1 and looks_like_headline(kept[0]):
         kept[0].rule = "title"
         return kept[0].text
+    start = lines.index(kept[0])
+    for line in reversed(lines[max(start - HEADLINE_SEARCH_LINES, 0) : start]):
+        if line.rule is not None and line.rule.startswith(MODEL_RULE_PREFIX) and looks_like_page_headline(line):
+            line.rule = "title"
+            return line.text
     return None
+
+
+def looks_like_page_headline(line: Line) -> bool:
+    """A headline among page furniture: a few words more, and not a date line."""
+    digits = sum(char.isdigit() for char in line.text)
+    return looks_like_headline(line) and len(line.words) >= MIN_PAGE_HEADLINE_WORDS and digits <= 0.1 * len(line.text)
 
 
 def looks_like_headline(line: Line) -> bool:

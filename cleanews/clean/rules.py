@@ -127,6 +127,11 @@ RULES: tuple[JunkRule, ...] = (
 
 RULES_BY_NAME: dict[str, JunkRule] = {rule.name: rule for rule in RULES}
 
+# Removals by the line classifier (model.py) are named MODEL_RULE_PREFIX plus
+# the feature that argued most against the line (features.FEATURES), or plus
+# "context" when the line was removed for its neighbours.
+MODEL_RULE_PREFIX = "model:"
+
 # Rules that work on the document as a whole, not on one line (lines.py).
 STRUCTURAL_RULES: dict[str, str] = {
     "repeated_line": "a line that repeats an earlier line of the same document",

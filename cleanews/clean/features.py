@@ -1,0 +1,250 @@
+"""Line features for the line classifier: one table of names, one function.
+
+Each feature is a general signal of prose against page furniture (length,
+sentence shape, stop-word and punctuation density, link-like text, position,
+neighbours, repetition), never a phrase from a particular site, so that the
+classifier carries over to pages, languages and years it was not trained on.
+Named cue patterns enter only through one feature, ``cue``, which says that
+some rule of ``rules.py`` matched.
+
+``line_features`` returns a matrix with one row per line and one column per
+entry of ``FEATURES``, in that order; the model file stores the same names and
+refuses to load when they differ.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleanews.clean.rules import first_matching_rule
+from cleanews.clean.stopwords import load_stopwords
+
+FEATURES: dict[str, str] = {
+    "words": "log(1 + words in the line); CJK characters count as half a word each",
+    "word_length": "mean characters per word (capped at 15): menus have short words, URLs and codes long ones",
+    "stop_density": "share of the line's words on the document language's stop list",
+    "stop_relative": "stop_density over that of the document's long lines (1 when the language is unknown)",
+    "sentence_end": "the line ends like a sentence (. ! ? … 。 and closing quotes)",
+    "sentences": "log(1 + sentence ends inside the line)",
+    "commas": "commas (and ; 、，) per word",
+    "capitalised": "share of words that start with a capital letter: headlines and menus are Title Case",
+    "digits": "share of characters that are digits: dates, prices, counters",
+    "symbols": "share of characters that are neither letters, digits nor spaces",
+    "bullet": "starts with a bullet, arrow or pipe, or is a list of items joined by | or •",
+    "link_like": "holds a URL, an e-mail address or an @handle",
+    "quote": "holds a quotation mark: quoted speech is article text",
+    "colon_end": "ends with a colon: a label or a list header",
+    "cue": "some named rule of rules.py matched (share buttons, read-time, related, ...)",
+    "repeated": "the same words appear on another line of the page (menus top and bottom)",
+    "position": "where the line is: 0 at the top of the page, 1 at the bottom",
+    "prev_words": "words of the line before (log)",
+    "next_words": "words of the line after (log)",
+    "prev_stop": "stop_density of the line before",
+    "next_stop": "stop_density of the line after",
+    "window_words": "log(1 + words in the five lines centred on this one): local text density",
+    "window_sentence_end": "share of the five lines centred here that end like a sentence",
+    "long_distance": "log(1 + lines to the nearest long line of 30 words or more)",
+    "relative_words": "words over the 90th percentile of the page's line lengths (capped at 3)",
+    "timestamp": "holds a clock time or a numeric date (comment and teaser stamps)",
+    "window_timestamps": "timestamp lines among the eleven lines centred here: comment threads stamp every entry",
+    "glued": "words glued across an element boundary ('AthleteA 24-year-old'): teaser lists scraped flat",
+    "main_distance": "log(1 + lines to the page's main run of prose sentences); 0 inside it",
+}
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
+_SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:\s|$)")
+_COMMA = re.compile(r"[,;，、؛]")
+_BULLET = re.compile(r"^\s*(?:[•·▪►▶›»|*>→-]\s)|\s[|•·]\s")
+_LINK = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w|(?:^|\s)@\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}")
+# A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
+_GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*\s")
+_QUOTE = re.compile(r"[\"“”„«»‘’「」]")
+# Lines of at least this many words anchor prose (long_distance).
+LONG_LINE_WORDS = 30
+WINDOW = 2  # lines on each side for the window features
+TIMESTAMP_WINDOW = 5
+MAX_DISTANCE = 50
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """What the features need to know about one line."""
+
+    words: float  # words, CJK characters counting half
+    word_length: float
+    stop_density: float
+    sentence_end: bool
+    sentences: int
+    commas: int
+    capitalised: float
+    digits: float
+    symbols: float
+    bullet: bool
+    link_like: bool
+    quote: bool
+    colon_end: bool
+    cue: bool
+    timestamp: bool
+    glued: bool
+
+
+def line_shape(text: str, words: Sequence[str], stoplist: frozenset[str]) -> LineShape:
+    """Measure one line; ``words`` are its casefolded ``\\w+`` tokens."""
+    cjk = len(CJK.findall(text))
+    n_words = max(len(words), 1)
+    visible = [char for char in text if not char.isspace()]
+    n_chars = max(len(visible), 1)
+    letters = sum(char.isalpha() for char in visible)
+    digits = sum(char.isdigit() for char in visible)
+    originals = text.split()
+    return LineShape(
+        words=len(words) + cjk / 2 if cjk > len(words) else float(len(words)),
+        word_length=min(sum(len(word) for word in words) / n_words, 15.0),
+        stop_density=sum(word in stoplist for word in words) / n_words,
+        sentence_end=_SENTENCE_END.search(text) is not None,
+        sentences=len(_SENTENCE_MARK.findall(text)),
+        commas=len(_COMMA.findall(text)),
+        capitalised=sum(token[:1].isupper() for token in originals) / max(sum(token[:1].isalpha() for token in originals), 1),
+        digits=digits / n_chars,
+        symbols=(n_chars - letters - digits) / n_chars,
+        bullet=_BULLET.search(text) is not None,
+        link_like=_LINK.search(text) is not None,
+        quote=_QUOTE.search(text) is not None,
+        colon_end=text.rstrip().endswith((":", "：")),
+        cue=first_matching_rule(text, len(words)) is not None,
+        timestamp=_TIMESTAMP.search(text) is not None,
+        glued=_GLUED.search(text) is not None,
+    )
+
+
+def line_features(texts: Sequence[str], words: Sequence[Sequence[str]]) -> np.ndarray:
+    """The feature matrix of a page's lines (rows) by ``FEATURE_NAMES`` (columns)."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    stoplist = load_stopwords().best_list(word for line in words for word in line)
+    shapes = [line_shape(text, line_words, stoplist) for text, line_words in zip(texts, words, strict=True)]
+    size = np.array([shape.words for shape in shapes])
+    log_size = np.log1p(size)
+    stop = np.array([shape.stop_density for shape in shapes])
+    ends = np.array([shape.sentence_end for shape in shapes], dtype=float)
+    stamps = np.array([shape.timestamp for shape in shapes], dtype=float)
+    columns = {
+        "words": log_size,
+        "word_length": np.array([shape.word_length for shape in shapes]),
+        "stop_density": stop,
+        "stop_relative": relative_stop_density(stop, size, known=bool(stoplist)),
+        "sentence_end": ends,
+        "sentences": np.log1p([shape.sentences for shape in shapes]),
+        "commas": np.array([shape.commas for shape in shapes]) / np.maximum(size, 1),
+        "capitalised": np.array([shape.capitalised for shape in shapes]),
+        "digits": np.array([shape.digits for shape in shapes]),
+        "symbols": np.array([shape.symbols for shape in shapes]),
+        "bullet": np.array([shape.bullet for shape in shapes], dtype=float),
+        "link_like": np.array([shape.link_like for shape in shapes], dtype=float),
+        "quote": np.array([shape.quote for shape in shapes], dtype=float),
+        "colon_end": np.array([shape.colon_end for shape in shapes], dtype=float),
+        "cue": np.array([shape.cue for shape in shapes], dtype=float),
+        "repeated": repeated(words),
+        "position": np.arange(n) / max(n - 1, 1),
+        "prev_words": shifted(log_size, 1),
+        "next_words": shifted(log_size, -1),
+        "prev_stop": shifted(stop, 1),
+        "next_stop": shifted(stop, -1),
+        "window_words": np.log1p(window_sum(size)),
+        "window_sentence_end": window_sum(ends) / (2 * WINDOW + 1),
+        "long_distance": np.log1p(distance_to_long(size)),
+        "relative_words": np.minimum(size / max(float(np.percentile(size, 90)), 1.0), 3.0),
+        "timestamp": stamps,
+        "window_timestamps": window_sum(stamps, TIMESTAMP_WINDOW),
+        "glued": np.array([shape.glued for shape in shapes], dtype=float),
+        "main_distance": np.log1p(distance_to_main_run(size, ends)),
+    }
+    return np.column_stack([columns[name] for name in FEATURE_NAMES])
+
+
+def relative_stop_density(stop: np.ndarray, size: np.ndarray, known: bool) -> np.ndarray:
+    """Stop density over the density of the page's long lines.
+
+    Stop lists differ in size between languages, so the absolute density of
+    prose differs too; relative to the page's own prose it does not.
+    """
+    if not known:
+        return np.ones_like(stop)
+    long_lines = size >= 10
+    reference = float(np.average(stop[long_lines], weights=size[long_lines])) if long_lines.any() else float(np.mean(stop))
+    return np.minimum(stop / max(reference, 0.05), 3.0)
+
+
+def repeated(words: Sequence[Sequence[str]]) -> np.ndarray:
+    keys = [" ".join(line) for line in words]
+    counts = Counter(keys)
+    return np.array([bool(key) and counts[key] > 1 for key in keys], dtype=float)
+
+
+def shifted(values: np.ndarray, by: int) -> np.ndarray:
+    """values moved down by ``by`` (the previous line's value), zero past the edge."""
+    out = np.zeros_like(values)
+    if by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
+def window_sum(values: np.ndarray, half_width: int = WINDOW) -> np.ndarray:
+    """Sum of ``values`` over the lines from ``half_width`` before to ``half_width`` after."""
+    padded = np.concatenate([np.zeros(half_width), values, np.zeros(half_width)])
+    cumulative = np.concatenate([[0.0], np.cumsum(padded)])
+    return cumulative[2 * half_width + 1 :] - cumulative[: -2 * half_width - 1]
+
+
+def distance_to_long(size: np.ndarray) -> np.ndarray:
+    """Lines to the nearest line of LONG_LINE_WORDS or more (MAX_DISTANCE when none)."""
+    n = len(size)
+    distance = np.full(n, float(MAX_DISTANCE))
+    last = -math.inf
+    for index in range(n):
+        if size[index] >= LONG_LINE_WORDS:
+            last = index
+        distance[index] = min(distance[index], index - last)
+    last = math.inf
+    for index in range(n - 1, -1, -1):
+        if size[index] >= LONG_LINE_WORDS:
+            last = index
+        distance[index] = min(distance[index], last - index)
+    return distance
+
+
+# A line counts as prose evidence from this many words on (main_distance);
+# every other line costs MAIN_RUN_GAP_COST words of evidence.
+PROSE_WORDS = 8
+MAIN_RUN_GAP_COST = 4.0
+
+
+def distance_to_main_run(size: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Lines to the run with the most prose words (maximum-sum segment), 0 inside it.
+
+    A page's article is usually its one long stretch of sentences; menus,
+    teasers and footers sit outside it, often separated by short lines.
+    """
+    evidence = np.where((size >= PROSE_WORDS) & (ends > 0), size, -MAIN_RUN_GAP_COST)
+    best, best_start, best_end = -math.inf, 0, 0
+    running, start = 0.0, 0
+    for index, value in enumerate(evidence):
+        if running <= 0:
+            running, start = 0.0, index
+        running += value
+        if running > best:
+            best, best_start, best_end = running, start, index
+    positions = np.arange(len(size))
+    return np.maximum(best_start - positions, 0) + np.maximum(positions - best_end, 0)
