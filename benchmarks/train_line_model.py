@@ -85,11 +85,11 @@ def word_labels(texts: Sequence[str], gold: str) -> np.ndarray:
     return hits / np.maximum(totals, 1)
 
 
-def text_pages(set_name: str, records: Sequence[dict]) -> list[Page]:
-    """Pages as text mode sees them: the naive scraper's ``page_text``."""
+def text_pages(set_name: str, records: Sequence[dict], sources: Sequence[str] | None = None) -> list[Page]:
+    """Pages as the cleaner sees them: the naive scraper's ``page_text``, or ``sources`` (an extractor's output)."""
     pages = []
-    for record in records:
-        lines = join_wrapped(split_lines(record["page_text"]))
+    for index, record in enumerate(records):
+        lines = join_wrapped(split_lines(record["page_text"] if sources is None else sources[index]))
         texts = [line.text for line in lines]
         words = [line.words for line in lines]
         pages.append(Page(

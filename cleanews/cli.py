@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from cleanews.bench import SYSTEMS, bench_outputs, load_cases, score_outputs, summarise
+from cleanews.clean.site import SiteConfig
 from cleanews.config import MODES, CleanConfig, DedupConfig
 from cleanews.errors import CleanewsError
 from cleanews.io import Fields, Reject
@@ -55,6 +56,8 @@ clean_options = stack(
                  help="auto: HTML when the record has HTML, else plain text."),
     click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."),
     click.option("--uncurl-quotes", is_flag=True, help="Replace typographic quotes with ASCII ones."),
+    click.option("--site-boilerplate/--no-site-boilerplate", default=True, show_default=True,
+                 help="Remove lines that recur across many documents of the same site (needs a url)."),
 )
 dedup_options = stack(
     click.option("--shingle-size", type=click.IntRange(min=1), default=DedupConfig.shingle_size, show_default=True, help="Words per shingle."),
@@ -104,6 +107,7 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
         output=options["output"],
         fields=Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"]),
         clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"]) if clean else None,
+        site=SiteConfig() if clean and options["site_boilerplate"] else None,
         dedup=dedup_config(options) if dedup else None,
         drop_duplicates=options.get("drop_duplicates", False),
         jobs=options.get("jobs") or os.cpu_count() or 1,

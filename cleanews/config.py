@@ -16,7 +16,8 @@ class CleanConfig:
     - ``fix_encoding``: repair mojibake and HTML entities with ftfy.
     - ``uncurl_quotes``: turn typographic quotes into ASCII ones (off: curly
       quotes are text, not junk).
-    - ``drop_repeated_lines``: drop a line that repeats an earlier one.
+    - ``drop_repeated_lines``: in plain text, drop a line that repeats an
+      earlier one (in HTML the extractor has already dropped repeated parts).
     - ``detect_title``: in plain text, take the first line as the title when it
       looks like a headline.
     - ``line_model``: in plain text, let the trained line classifier decide

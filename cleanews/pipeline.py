@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleanews.clean import clean_document
+from cleanews.clean.site import SiteConfig, site_boilerplate_step
 from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dedup import Deduplicator
 from cleanews.document import Cleaning, Document, Removal
@@ -201,13 +202,15 @@ def seconds_text(seconds: float) -> str:
 class RunConfig:
     """One corpus run: which steps, on what, into where.
 
-    ``clean`` or ``dedup`` is None to skip that step.
+    ``clean``, ``site`` or ``dedup`` is None to skip that step; ``site``
+    (lines recurring across a site's documents) runs only after cleaning.
     """
 
     inputs: tuple[str, ...]
     output: str = "-"
     fields: Fields = Fields()
     clean: CleanConfig | None = CleanConfig()
+    site: SiteConfig | None = SiteConfig()
     dedup: DedupConfig | None = DedupConfig()
     drop_duplicates: bool = False
     jobs: int = 1
@@ -232,7 +235,10 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
 
     items = clock.timed("read", counted(read_inputs(list(config.inputs), config.fields)))
     if config.clean is not None:
-        items = clock.timed("clean", clean_step(items, config.clean, jobs=config.jobs))
+        cleaned = clean_step(items, config.clean, jobs=config.jobs)
+        if config.site is not None:
+            cleaned = site_boilerplate_step(cleaned, config.site)
+        items = clock.timed("clean", cleaned)
     if progress is not None:
         items = progress.track(items, then="clustering" if config.dedup is not None else "")
     if config.dedup is not None:

@@ -48,7 +48,9 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
     result = clean_lines(
         text,
         detect_title=config.detect_title and not use_html,
-        drop_repeats=config.drop_repeated_lines,
+        # An extractor already drops repeated page parts; a line that repeats
+        # in its output is text (an interview's recurring question).
+        drop_repeats=config.drop_repeated_lines and not use_html,
         known_title=metadata.get("title") or doc.title,
         model="text" if config.line_model and not use_html else None,
     )
