@@ -33,7 +33,7 @@ import numpy as np
 
 from cleanews.bench import score_text, summarise
 from cleanews.clean.features import FEATURE_NAMES, line_features
-from cleanews.clean.lines import join_wrapped, split_lines
+from cleanews.clean.lines import clean_lines, join_wrapped, split_lines
 from cleanews.clean.model import MODEL_FILE, LineModel
 
 DATA = Path("/work/shared/data/clean")
@@ -155,12 +155,17 @@ def with_costs(model: LineModel, switch_cost: float) -> LineModel:
 
 
 def predict(page: Page, model: LineModel) -> str:
+    """The page as the text-mode cleaner makes it with ``model``: classifier, rules and all."""
+    return "\n".join(clean_lines("\n".join(page.texts), model=model).lines)
+
+
+def classifier_only(page: Page, model: LineModel) -> str:
     keep = model.decode(model.log_odds(page.matrix), page.sizes)
     return "\n".join(text for text, kept in zip(page.texts, keep) if kept)
 
 
 def f1_of(pages: Sequence[Page], model: LineModel) -> float:
-    return summarise([score_text(predict(page, model), page.gold) for page in pages]).f1
+    return summarise([score_text(classifier_only(page, model), page.gold) for page in pages]).f1
 
 
 def report(title: str, pages: Sequence[Page], predictions: Sequence[str]) -> None:

@@ -14,6 +14,7 @@ import dataclasses
 from cleanews.clean.encoding import repair
 from cleanews.clean.html import extract
 from cleanews.clean.lines import clean_lines
+from cleanews.clean.model import load_model
 from cleanews.config import CleanConfig
 from cleanews.document import Cleaning, Document
 
@@ -52,7 +53,7 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
         # in its output is text (an interview's recurring question).
         drop_repeats=config.drop_repeated_lines and not use_html,
         known_title=metadata.get("title") or doc.title,
-        model="text" if config.line_model and not use_html else None,
+        model=load_model("text") if config.line_model and not use_html else None,
     )
     found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cleanews.clean.encoding import normalise_line
-from cleanews.clean.features import FEATURE_NAMES, line_features
-from cleanews.clean.model import load_model
+from cleanews.clean.features import line_features
+from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule
 from cleanews.document import Removal
 
@@ -97,12 +97,12 @@ def clean_lines(
     detect_title: bool = True,
     drop_repeats: bool = True,
     known_title: str | None = None,
-    model: str | None = None,
+    model: LineModel | None = None,
 ) -> LineResult:
     """Split ``text`` into lines and remove the junk ones.
 
-    ``model`` names a line classifier of ``line_model.json`` ("text" for
-    whole scraped pages) that decides which lines are article; named rules
+    ``model`` is a line classifier (``load_model("text")`` for whole
+    scraped pages) that decides which lines are article; named rules
     still run and keep their names in the provenance. The title leaves the
     body: ``known_title`` (from page metadata) when it is repeated at the
     top, else a headline just above the article (with ``detect_title``). It
@@ -131,7 +131,7 @@ def clean_lines(
     )
 
 
-def mark_by_model(lines: list[Line], name: str) -> None:
+def mark_by_model(lines: list[Line], classifier: LineModel) -> None:
     """Remove what the line classifier calls boilerplate.
 
     The reason recorded is ``model:<feature>``, the feature that argued most
@@ -140,7 +140,6 @@ def mark_by_model(lines: list[Line], name: str) -> None:
     """
     if not lines:
         return
-    classifier = load_model(name, FEATURE_NAMES)
     matrix = line_features([line.text for line in lines], [line.words for line in lines])
     log_odds = classifier.log_odds(matrix)
     keep = classifier.decode(log_odds, np.array([len(line.words) for line in lines], dtype=float))

@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 
+from cleanews.clean.features import FEATURE_NAMES
 from cleanews.errors import CleanewsError
 
 MODEL_FILE = "line_model.json"
@@ -147,8 +148,10 @@ def load_models() -> dict[str, dict]:
     return json.loads(text)["models"]
 
 
-def load_model(name: str, expected_features: tuple[str, ...]) -> LineModel:
+@functools.cache
+def load_model(name: str) -> LineModel:
+    """A shipped model by name ("text": whole scraped pages)."""
     models = load_models()
     if name not in models:
         raise ModelError(f"no model {name!r} in {MODEL_FILE}; it has {', '.join(sorted(models))}")
-    return model_from_dict(models[name], expected_features)
+    return model_from_dict(models[name], FEATURE_NAMES)
