@@ -49,7 +49,7 @@ FEATURES: dict[str, str] = {
     "next_stop": "stop_density of the line after",
     "window_words": "log(1 + words in the five lines centred on this one): local text density",
     "window_sentence_end": "share of the five lines centred here that end like a sentence",
-    "long_distance": "log(1 + lines to the nearest long line of 30 words or more)",
+    "long_distance": "log(1 + lines to the nearest long line: 20 words, or 100 characters, or more)",
     "relative_words": "words over the 90th percentile of the page's line lengths (capped at 3)",
     "timestamp": "holds a clock time or a numeric date (comment and teaser stamps)",
     "window_timestamps": "timestamp lines among the eleven lines centred here: comment threads stamp every entry",
@@ -69,7 +69,8 @@ _TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|
 _GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*\s")
 _QUOTE = re.compile(r"[\"“”„«»‘’「」]")
 # Lines of at least this many words anchor prose (long_distance).
-LONG_LINE_WORDS = 30
+LONG_LINE_WORDS = 20
+CHARACTERS_PER_WORD = 5.0  # mean English word length without spaces, about
 WINDOW = 2  # lines on each side for the window features
 TIMESTAMP_WINDOW = 5
 MAX_DISTANCE = 50
@@ -95,6 +96,7 @@ class LineShape:
     cue: bool
     timestamp: bool
     glued: bool
+    characters: int  # not counting spaces
 
 
 def line_shape(text: str, words: Sequence[str], stoplist: frozenset[str]) -> LineShape:
@@ -123,6 +125,7 @@ def line_shape(text: str, words: Sequence[str], stoplist: frozenset[str]) -> Lin
         cue=first_matching_rule(text, len(words)) is not None,
         timestamp=_TIMESTAMP.search(text) is not None,
         glued=_GLUED.search(text) is not None,
+        characters=len(visible),
     )
 
 
@@ -138,6 +141,9 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]]) -> np.nd
     stop = np.array([shape.stop_density for shape in shapes])
     ends = np.array([shape.sentence_end for shape in shapes], dtype=float)
     stamps = np.array([shape.timestamp for shape in shapes], dtype=float)
+    # Length in English-word equivalents of characters: German or Finnish
+    # prose has fewer, longer words, and a paragraph is a paragraph.
+    extent = np.maximum(size, np.array([shape.characters for shape in shapes]) / CHARACTERS_PER_WORD)
     columns = {
         "words": log_size,
         "word_length": np.array([shape.word_length for shape in shapes]),
@@ -162,12 +168,12 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]]) -> np.nd
         "next_stop": shifted(stop, -1),
         "window_words": np.log1p(window_sum(size)),
         "window_sentence_end": window_sum(ends) / (2 * WINDOW + 1),
-        "long_distance": np.log1p(distance_to_long(size)),
+        "long_distance": np.log1p(distance_to_long(extent)),
         "relative_words": np.minimum(size / max(float(np.percentile(size, 90)), 1.0), 3.0),
         "timestamp": stamps,
         "window_timestamps": window_sum(stamps, TIMESTAMP_WINDOW),
         "glued": np.array([shape.glued for shape in shapes], dtype=float),
-        "main_distance": np.log1p(distance_to_main_run(size, ends)),
+        "main_distance": np.log1p(distance_to_main_run(extent, ends)),
     }
     return np.column_stack([columns[name] for name in FEATURE_NAMES])
 
