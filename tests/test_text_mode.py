@@ -90,7 +90,7 @@ def test_feature_matrix_has_one_named_column_per_feature() -> None:
     assert np.isfinite(matrix).all()
     stop = matrix[:, FEATURE_NAMES.index("stop_density")]
     ends = matrix[:, FEATURE_NAMES.index("sentence_end")]
-    assert stop[len(MENU):].mean() > stop[: len(MENU)].mean() + 0.2
+    assert stop[len(MENU):].mean() > stop[: len(MENU)].mean() + 0.1
     assert ends.tolist() == [0.0] * len(MENU) + [1.0] * len(ENGLISH)
 
 
