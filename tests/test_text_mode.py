@@ -115,3 +115,8 @@ def test_viterbi_bridges_a_weak_line_between_strong_ones_and_cuts_a_strong_gap()
     assert viterbi(np.array([5.0, -4.0, 5.0]), switch_cost=1.0).tolist() == [True, False, True]
     assert viterbi(np.array([0.5, 5.0, 0.5]), switch_cost=0.0, edge_cost=1.0).tolist() == [False, True, False]
     assert best_run(np.array([-2.0, -1.0, -3.0])).tolist() == [False, True, False]
+
+
+def test_a_short_brief_is_not_cut_by_the_classifier() -> None:
+    brief = "The mayor opened the new bridge on Tuesday morning, officials said.\nThe council will vote on the budget next week, the clerk said."
+    assert clean_text(brief).text == brief

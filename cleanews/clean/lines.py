@@ -33,6 +33,9 @@ MAX_CREDIT_WORDS = 8
 MAX_TITLE_WORDS = 25
 # Where in the body a repeated headline may stand (kept lines from the top).
 TITLE_SEARCH_LINES = 3
+# Fewer lines than this is a brief, not a scraped page: the classifier,
+# trained on pages, does not judge it.
+MIN_MODEL_LINES = 6
 # How far above the article a scraped page's headline may stand (lines), and
 # its fewest words (menus entries are shorter).
 HEADLINE_SEARCH_LINES = 4
@@ -136,9 +139,10 @@ def mark_by_model(lines: list[Line], classifier: LineModel) -> None:
 
     The reason recorded is ``model:<feature>``, the feature that argued most
     against the line, or ``model:context`` for a line that looks like text on
-    its own but sits among boilerplate (the smoothing removed it).
+    its own but sits among boilerplate (the smoothing removed it). A text
+    of a few lines is no page: a brief is left to the named rules.
     """
-    if not lines:
+    if len(lines) < MIN_MODEL_LINES:
         return
     matrix = line_features([line.text for line in lines], [line.words for line in lines])
     log_odds = classifier.log_odds(matrix)
