@@ -1,22 +1,22 @@
 """Readers and writers: JSONL (plain, .gz, .zst), single HTML and text files, '-'.
 
 Reading never stops at a bad record: it yields a ``Reject`` naming the file,
-line and reason, and goes on. Writing is atomic: output goes to a temporary
-file that is renamed over the target only when the run finishes.
+line and reason, and goes on. Caps on record size and decompressed size
+(``ReadLimits``, in ``streams.py``) keep hostile files from exhausting memory.
+Writing is atomic: output goes to a temporary file that is renamed over the
+target only when the run finishes.
 """
 
 from __future__ import annotations
 
-import codecs
 import glob
 import gzip
-import io
 import json
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -25,11 +25,26 @@ import zstandard
 
 from cleanews.document import Document
 from cleanews.errors import InputError
+from cleanews.streams import (
+    DecompressionBombError,
+    LongLine,
+    ReadLimits,
+    bom_encoding,
+    decompressed,
+    format_size,
+    utf8_lines,
+)
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json.gz", ".jsonl.zstd")
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 STDIN = "-"
+
+# Control bytes other than tab, newline, form feed and carriage return, and DEL.
+_CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
+# Above this share of control bytes a file is binary, not text: text has
+# next to none, while random or compressed bytes have about 12%.
+MAX_CONTROL_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -43,14 +58,24 @@ class Fields:
 
 @dataclass(frozen=True)
 class Reject:
-    """An input record that cannot be processed, and why."""
+    """An input record that cannot be processed, and why.
 
-    source: str  # "file:line"
+    ``record`` is the original record where it could be kept (the parsed
+    object, or the line's text when it is not valid JSON); ``id`` is the
+    record's id when it was known.
+    """
+
+    source: str  # "file:line", or the file for .html/.txt inputs
     reason: str
-    record: Any = None  # the original record, where it could be kept
+    record: Any = None
+    id: str | None = None
 
     def to_record(self) -> dict[str, Any]:
-        return {"source": self.source, "reason": self.reason, "record": self.record}
+        return {"source": self.source, "id": self.id, "reason": self.reason, "record": self.record}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Reject:
+        return cls(source=record["source"], reason=record["reason"], record=record.get("record"), id=record.get("id"))
 
 
 Item = Document | Reject
@@ -81,60 +106,47 @@ def is_supported(path: str) -> bool:
     return path.lower().endswith(JSONL_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES)
 
 
-def read_inputs(inputs: list[str], fields: Fields = Fields()) -> Iterator[Item]:
+def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
     """Every record of every input, as Documents or Rejects, lazily."""
     for path in expand_inputs(inputs):
-        yield from read_path(path, fields)
+        yield from read_path(path, fields, limits)
 
 
-def read_path(path: str, fields: Fields = Fields()) -> Iterator[Item]:
+def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
+    """The records of one input: a JSONL file or stdin, or one .html/.txt file.
+
+    Never raises on bad content: a file that cannot be opened or read on is a Reject.
+    """
     lower = path.lower()
-    if lower.endswith(HTML_SUFFIXES):
-        yield read_single(path, kind="html")
-    elif lower.endswith(TEXT_SUFFIXES):
-        yield read_single(path, kind="text")
-    else:  # JSONL, including stdin
-        with open_binary(path) as stream:
-            yield from read_jsonl(stream, label=path, fields=fields)
-
-
-@contextmanager
-def open_binary(path: str) -> Iterator[IO[bytes]]:
-    """Open a file or stdin for reading, decompressing by extension (stdin: by magic bytes)."""
-    if path == STDIN:
-        raw: IO[bytes] = io.BufferedReader(sys.stdin.buffer) if not hasattr(sys.stdin.buffer, "peek") else sys.stdin.buffer
-        magic = raw.peek(4)[:4]  # type: ignore[attr-defined]
-        kind = ".gz" if magic[:2] == b"\x1f\x8b" else ".zst" if magic == b"\x28\xb5\x2f\xfd" else ""
-        with decompress(raw, kind) as stream:
-            yield stream
+    if lower.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
+        yield read_single(path, "html" if lower.endswith(HTML_SUFFIXES) else "text", limits)
         return
-    with open(path, "rb") as raw_file, decompress(raw_file, path.lower()) as stream:
-        yield stream
+    try:
+        raw = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    except OSError as error:
+        yield Reject(path, f"cannot open: {error.strerror or error}")
+        return
+    with raw:
+        yield from read_jsonl(raw, path, fields, limits)
 
 
-@contextmanager
-def decompress(raw: IO[bytes], name: str) -> Iterator[IO[bytes]]:
-    if name.endswith(".gz"):
-        with gzip.GzipFile(fileobj=raw) as stream:
-            yield stream  # type: ignore[misc]
-    elif name.endswith((".zst", ".zstd")):
-        with zstandard.ZstdDecompressor().stream_reader(raw) as reader:
-            yield io.BufferedReader(reader)  # type: ignore[arg-type]
-    else:
-        yield raw
-
-
-def read_jsonl(stream: IO[bytes], label: str, fields: Fields = Fields()) -> Iterator[Item]:
-    """One Document or Reject per non-blank line of a JSONL stream."""
+def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
+    """One Document or Reject per non-blank line of a JSONL stream (compressed or not)."""
     stem = "stdin" if label == STDIN else source_stem(label)
     number = 0
     try:
-        for raw in stream:
-            number += 1
-            if raw.strip():
-                yield parse_jsonl_line(raw, f"{label}:{number}", f"{stem}:{number}", fields)
-    except (OSError, EOFError, zstandard.ZstdError) as error:
-        # A truncated or corrupt compressed file: what was read stays; say where it broke.
+        with decompressed(raw, label, limits) as stream:
+            for number, line in enumerate(utf8_lines(stream, limits.max_record_bytes), start=1):
+                source = f"{label}:{number}"
+                if isinstance(line, LongLine):
+                    yield Reject(source, f"record is {format_size(line.size)}, over the "
+                                         f"{format_size(limits.max_record_bytes)} cap (--max-record-size); not read")
+                elif line.strip():
+                    yield parse_jsonl_line(line, source, f"{stem}:{number}", fields)
+    except DecompressionBombError as error:
+        yield Reject(f"{label}:{number + 1}", f"{error}; the rest of the file is not read")
+    # A truncated or corrupt compressed file: what was read stays; say where it broke.
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as error:
         yield Reject(f"{label}:{number + 1}", f"cannot read further: {error}")
 
 
@@ -142,11 +154,17 @@ def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Reject(source, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})", raw.decode("utf-8", "replace"))
+        # backslashreplace keeps every byte readable in the rejects file (JSON text never holds a \x escape).
+        kept = raw.decode("utf-8", "backslashreplace").rstrip("\r\n")
+        return Reject(source, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})", kept)
+    line = line.rstrip("\r\n")
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        return Reject(source, f"invalid JSON ({error.msg} at column {error.colno})", line.rstrip("\n"))
+        where = "column" if error.msg.endswith(" at") else "at column"  # "Unterminated string starting at"
+        return Reject(source, f"invalid JSON ({error.msg} {where} {error.colno})", line)
+    except RecursionError:
+        return Reject(source, "invalid JSON (nested too deeply to parse)", line)
     if not isinstance(record, dict):
         return Reject(source, f"a JSON {type(record).__name__}, not an object", record)
     return document_from_record(record, source, default_id, fields)
@@ -155,23 +173,32 @@ def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -
 def document_from_record(record: dict[str, Any], source: str, default_id: str, fields: Fields) -> Item:
     """Map a JSON object onto a Document; other fields ride along in ``extra``."""
     text, html = record.get(fields.text), record.get(fields.html)
-    for name, value in ((fields.text, text), (fields.html, html)):
-        if value is not None and not isinstance(value, str):
-            return Reject(source, f"field {name!r} is a {type(value).__name__}, not a string", record)
-    if not (text or "").strip() and not (html or "").strip():
-        return Reject(source, f"empty record: no text in {fields.text!r} or {fields.html!r}", record)
     raw_id = record.get(fields.id)
     doc_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+    for name, value in ((fields.text, text), (fields.html, html)):
+        if value is not None and not isinstance(value, str):
+            return Reject(source, f"field {name!r} is a {type(value).__name__}, not a string", record, doc_id)
+    if not (text or "").strip() and not (html or "").strip():
+        return Reject(source, f"empty record: no text in {fields.text!r} or {fields.html!r}", record, doc_id)
     consumed = {fields.id, fields.text, fields.html}
     metadata = {name: record[name] for name in ("title", "url", "date", "author") if isinstance(record.get(name), str)}
     extra = {key: value for key, value in record.items() if key not in consumed and key not in metadata}
     return Document(id=doc_id, text=text or "", html=html or None, source=source, extra=extra, **metadata)
 
 
-def read_single(path: str, kind: str) -> Item:
+def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits()) -> Item:
     """A whole .html or .txt file as one record."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > limits.max_record_bytes else handle.read(limits.max_record_bytes + 1)
+    except OSError as error:
+        return Reject(path, f"cannot read: {error.strerror or error}")
+    if size > limits.max_record_bytes or len(data) > limits.max_record_bytes:
+        return Reject(path, f"file is {format_size(max(size, len(data)))}, over the "
+                            f"{format_size(limits.max_record_bytes)} cap (--max-record-size); not read")
+    if bom_encoding(data) is None and (share := control_share(data)) > MAX_CONTROL_SHARE:
+        return Reject(path, f"binary data, not text ({share:.0%} control bytes)")
     content = decode_bytes(data)
     if content is None:
         return Reject(path, "cannot decode the file: not UTF-8 and no other encoding fits")
@@ -183,11 +210,26 @@ def read_single(path: str, kind: str) -> Item:
     return Document(id=doc_id, text=content, source=path)
 
 
+def control_share(data: bytes) -> float:
+    """Share of control bytes (NUL and the like, not tabs or newlines) in the first 8 KB.
+
+    Text in any single-byte or UTF-8 encoding has next to none; binary files
+    (images, archives, executables) have many, NUL among them.
+
+    >>> control_share(b"plain text\\n"), control_share(bytes(range(8)))
+    (0.0, 1.0)
+    """
+    head = data[:8192]
+    if not head:
+        return 0.0
+    return sum(byte in _CONTROL_BYTES for byte in head) / len(head)
+
+
 def decode_bytes(data: bytes) -> str | None:
     """UTF-8 (or a BOM's encoding) first; otherwise the most likely legacy encoding."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -232,7 +274,7 @@ class JsonlWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         assert self._stream is not None, "use JsonlWriter in a with block"
-        self._stream.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        self._stream.write(encode_record(record))
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if self.path == STDIN:
@@ -249,6 +291,21 @@ class JsonlWriter:
             os.replace(self._tmp, self.path)
         else:
             os.unlink(self._tmp)
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One JSONL line, UTF-8; readable non-ASCII, except in a record holding a lone surrogate.
+
+    A lone surrogate (from a ``"\\ud800"`` escape in the input) has no UTF-8
+    form; escaped, it round-trips exactly.
+
+    >>> encode_record({"t": "café"}), encode_record({"t": "\\ud800"})
+    (b'{"t": "caf\\xc3\\xa9"}\\n', b'{"t": "\\\\ud800"}\\n')
+    """
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii") + b"\n"
 
 
 def compressor(raw: IO[bytes], name: str) -> IO[bytes]:
