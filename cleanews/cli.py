@@ -2,7 +2,7 @@
 
 Data goes to stdout or the output file; progress, rejects and the summary go
 to stderr. Exit status: 0 done, 1 an input could not be read, 2 usage error,
-3 records were rejected and ``--strict`` was given.
+3 records were rejected and ``--strict`` was given, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -18,16 +18,39 @@ import click
 from cleanews.bench import SYSTEMS, bench_outputs, load_cases, score_outputs, summarise
 from cleanews.clean.site import SiteConfig
 from cleanews.config import MODES, CleanConfig, DedupConfig
-from cleanews.errors import CleanewsError
+from cleanews.errors import CleanewsError, ResumeError, RunInterrupted
 from cleanews.io import Fields, Reject
-from cleanews.pipeline import RunConfig, Stats, run_corpus
+from cleanews.pipeline import (
+    DEFAULT_CHECKPOINT_EVERY,
+    DEFAULT_TIME_LIMIT,
+    RunConfig,
+    Stats,
+    run_corpus,
+)
 from cleanews.progress import terminal_progress
 from cleanews.report import RunReportConfig, bench_report, run_report, write_page
+from cleanews.streams import ReadLimits, format_size, parse_size
 
 EXIT_INPUT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_REJECTED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+class Size(click.ParamType):
+    """A byte count such as 16MiB, 50MB or 2G."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 def stack(*decorators: Decorator) -> Decorator:
@@ -45,7 +68,17 @@ io_options = stack(
     click.option("--id-field", default="id", show_default=True, help="JSONL field with the record id (derived when absent)."),
     click.option("--text-field", default="text", show_default=True, help="JSONL field with plain text."),
     click.option("--html-field", default="html", show_default=True, help="JSONL field with raw HTML."),
+    click.option("--rejects", metavar="PATH", default=None, help="Write rejected records here (JSONL: source, id, reason, record)."),
     click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_REJECTED} when any record was rejected."),
+    click.option("--resume", is_flag=True, help="Go on from where an interrupted run with the same arguments stopped."),
+    click.option("--checkpoint-every", type=click.IntRange(min=1), default=DEFAULT_CHECKPOINT_EVERY, show_default=True,
+                 help="Records per checkpoint (what an interrupted run may have to redo)."),
+    click.option("--max-record-size", type=Size(), default=ReadLimits.max_record_bytes,
+                 show_default=format_size(ReadLimits.max_record_bytes), help="Reject larger records (JSONL lines, .html/.txt files)."),
+    click.option("--max-decompressed-size", type=Size(), default=ReadLimits.max_decompressed_bytes,
+                 show_default=format_size(ReadLimits.max_decompressed_bytes), help="Stop reading a compressed input past this size."),
+    click.option("--max-compression-ratio", type=click.FloatRange(min=1, min_open=True), default=ReadLimits.max_compression_ratio,
+                 show_default=True, help="Stop reading a compressed input that expands more (a compression bomb)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr."),
     click.option("--stats", "stats_path", default=None, metavar="PATH",
                  help="Write the run's counts as JSON: records, rejects, lines and characters removed per rule, "
@@ -58,6 +91,8 @@ clean_options = stack(
     click.option("--uncurl-quotes", is_flag=True, help="Replace typographic quotes with ASCII ones."),
     click.option("--site-boilerplate/--no-site-boilerplate", default=True, show_default=True,
                  help="Remove lines that recur across many documents of the same site (needs a url)."),
+    click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
+                 help="Seconds one document may take to clean; slower ones are rejected (0: no limit)."),
 )
 dedup_options = stack(
     click.option("--shingle-size", type=click.IntRange(min=1), default=DedupConfig.shingle_size, show_default=True, help="Words per shingle."),
@@ -102,16 +137,11 @@ def run(**options: Any) -> None:
 
 
 def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
-    config = RunConfig(
-        inputs=tuple(options["inputs"]),
-        output=options["output"],
-        fields=Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"]),
-        clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"]) if clean else None,
-        site=SiteConfig() if clean and options["site_boilerplate"] else None,
-        dedup=dedup_config(options) if dedup else None,
-        drop_duplicates=options.get("drop_duplicates", False),
-        jobs=options.get("jobs") or os.cpu_count() or 1,
-    )
+    try:
+        config = run_config(options, clean, dedup)
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
     progress = terminal_progress(sys.stderr, options["quiet"])
     if progress is not None:
         progress.count_in_background(list(config.inputs))
@@ -126,16 +156,53 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
     try:
         stats = run_corpus(config, on_reject=report_reject, progress=progress)
     except CleanewsError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    finally:
         if progress is not None:
             progress.clear()
+        click.echo(str(error) if isinstance(error, RunInterrupted) else f"error: {error}", err=True)
+        sys.exit(exit_status(error))
+    if progress is not None:
+        progress.clear()
     if options["stats_path"]:
         write_stats(options["stats_path"], stats)
     if not options["quiet"]:
         click.echo(stats.summary(), err=True)
-    if options["strict"] and stats.rejected:
+    report_exit(stats, options["strict"])
+
+
+def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
+    return RunConfig(
+        inputs=tuple(options["inputs"]),
+        output=options["output"],
+        rejects=options["rejects"],
+        fields=Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"]),
+        limits=ReadLimits(max_record_bytes=options["max_record_size"], max_decompressed_bytes=options["max_decompressed_size"],
+                          max_compression_ratio=options["max_compression_ratio"]),
+        clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"]) if clean else None,
+        site=SiteConfig() if clean and options["site_boilerplate"] else None,
+        dedup=dedup_config(options) if dedup else None,
+        drop_duplicates=options.get("drop_duplicates", False),
+        jobs=options.get("jobs") or os.cpu_count() or 1,
+        time_limit=options.get("time_limit") or None,
+        resume=options["resume"],
+        checkpoint_every=options["checkpoint_every"],
+    )
+
+
+def exit_status(error: CleanewsError) -> int:
+    if isinstance(error, ResumeError):  # the arguments do not match the checkpoint's
+        return EXIT_USAGE
+    if isinstance(error, RunInterrupted):
+        return EXIT_INTERRUPTED
+    return EXIT_INPUT_ERROR
+
+
+def report_exit(stats: Stats, strict: bool) -> None:
+    for file in stats.unbalanced():
+        click.echo(f"error: {file.path}: {file.records_in} records in, but {file.records_out} out, {file.rejected} rejected "
+                   f"and {file.duplicates_dropped} dropped as duplicates (a bug in cleanews: please report it)", err=True)
+    if stats.unbalanced():
+        sys.exit(EXIT_INPUT_ERROR)
+    if strict and stats.rejected:
         sys.exit(EXIT_REJECTED)
 
 

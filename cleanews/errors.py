@@ -28,3 +28,11 @@ class InputError(CleanewsError):
 
 class IndexMismatchError(CleanewsError):
     """A persistent index was built with other settings than this run's."""
+
+
+class ResumeError(CleanewsError):
+    """A run cannot resume: its work directory belongs to a run with other inputs or settings."""
+
+
+class RunInterrupted(CleanewsError):
+    """The run was stopped (Ctrl-C); the message says what was written and how to go on."""

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -128,6 +129,15 @@ def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLim
         return
     with raw:
         yield from read_jsonl(raw, path, fields, limits)
+
+
+@contextmanager
+def open_binary(path: str, limits: ReadLimits = ReadLimits()) -> Iterator[IO[bytes]]:
+    """A file or stdin as bytes, decompressed (by extension, else magic bytes) within ``limits``."""
+    # stdin is read, not closed: it is not ours
+    opened = nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb")  # noqa: SIM115
+    with opened as raw, decompressed(raw, path, limits) as stream:
+        yield stream
 
 
 def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:

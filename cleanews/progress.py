@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TextIO, TypeVar
@@ -186,7 +187,7 @@ def count_records(inputs: list[str]) -> int | None:
         if STDIN in paths:
             return None
         return sum(count_lines(path) for path in paths)
-    except (InputError, OSError, EOFError, zstandard.ZstdError):
+    except (InputError, OSError, EOFError, zlib.error, zstandard.ZstdError):
         return None
 
 

@@ -1,0 +1,107 @@
+"""Worker processes with a time limit per item, results in input order.
+
+trafilatura has no time limit of its own (its issue #704) and a pathological
+page can hold the extractor (C code in lxml included) for minutes. Only a
+separate process can be stopped safely in the middle of that, so each item is
+one pebble task with a timeout: on expiry pebble kills the worker and starts
+another, and the item comes back as a ``Failure`` naming why.
+
+Items are fed lazily: at most ``IN_FLIGHT_PER_WORKER`` per worker wait in
+the pool, so memory stays bounded on a corpus of any size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Enough queued items to keep each worker busy while the parent reads the next.
+IN_FLIGHT_PER_WORKER = 4
+# Modules the fork server imports once, so a worker restarted after a timeout
+# starts in milliseconds instead of re-importing trafilatura (about a second).
+PRELOAD = ["cleanews.clean", "cleanews.pipeline"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An item that gave no result: it ran out of time or its worker process died."""
+
+    reason: str
+
+
+def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
+                time_limit: float | None = None) -> Iterator[tuple[T, R | Failure]]:
+    """``(item, function(item))`` for each item, in order, computed in ``jobs`` processes.
+
+    With ``time_limit`` (seconds) an item that takes longer gives a Failure
+    and the others go on. Without one and with one job, everything runs in
+    this process. ``function`` must be picklable (a module-level function or
+    an instance of a module-level class); exceptions it raises propagate.
+    """
+    if time_limit is None and jobs <= 1:
+        for item in items:
+            yield item, function(item)
+        return
+    pool = ProcessPool(max_workers=jobs, initializer=_ignore_interrupts, context=_context())
+    window: deque[tuple[T, Future[R]]] = deque()
+    try:
+        for item in items:
+            window.append((item, pool.schedule(function, args=(item,), timeout=time_limit)))
+            while len(window) >= jobs * IN_FLIGHT_PER_WORKER or (window and window[0][1].done()):
+                yield _outcome(window.popleft(), time_limit)
+        while window:
+            yield _outcome(window.popleft(), time_limit)
+        pool.close()
+    finally:
+        # Left early (an error, Ctrl-C, the consumer stopped): stop the workers now.
+        pool.stop()
+        pool.join()
+
+
+def _outcome(task: tuple[T, Future[Any]], time_limit: float | None) -> tuple[T, Any]:
+    """The item and its result, or a Failure saying why there is none."""
+    item, future = task
+    try:
+        return item, future.result()
+    except FutureTimeout:
+        return item, Failure(f"timed out: took longer than the {time_limit:g} s limit (--time-limit)")
+    except ProcessExpired as error:
+        return item, Failure(f"worker process died ({describe_exit(error.exitcode)})")
+
+
+def describe_exit(code: int) -> str:
+    """
+    >>> describe_exit(-9), describe_exit(3)
+    ('killed by SIGKILL', 'exit status 3')
+    """
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if os.name == "nt":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and reports what was written."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
