@@ -38,15 +38,19 @@ def _rule(name: str, pattern: str, max_words: int, why: str) -> JunkRule:
     return JunkRule(name, re.compile(pattern, re.IGNORECASE), max_words, why)
 
 
-_END = r"\s*[:.!|>»›-]*\s*$"  # a cue line may end with a colon, arrow or dash
+# A cue line may end with a colon, arrow or dash. Possessive quantifiers
+# (*+, ++) never give back what they matched: runs of spaces, digits or
+# dashes are read once, so a failing search stays linear in the line length
+# (tests/test_rules_linear.py) and matches exactly what the greedy form did.
+_END = r"\s*+[:.!|>»›-]*+\s*+$"
 
 RULES: tuple[JunkRule, ...] = (
     _rule(
         "reading_time",
-        r"^(?:\d+\s*(?:-|to|–)?\s*\d*\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|reading|de lectura|de lecture|lesezeit|di lettura|de leitura)"
-        r"|(?:estimated\s+)?(?:reading|read) time\s*:?\s*\d+\s*\w*"
-        r"|(?:lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*:?\s*\d+\s*\w*\.?"
-        r"|\d+\s*min\.?)" + _END,
+        r"^(?:\d++\s*+(?:-|to|–)?\s*+\d*+\s*+(?:min(?:ute)?s?|mins?)\.?\s*+(?:read|reading|de lectura|de lecture|lesezeit|di lettura|de leitura)"
+        r"|(?:estimated\s++)?(?:reading|read) time\s*+:?\s*+\d++\s*+\w*+"
+        r"|(?:lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*+:?\s*+\d++\s*+\w*+\.?"
+        r"|\d++\s*+min\.?)" + _END,
         8,
         "reading-time badges such as '4 min read' are page furniture",
     ),
