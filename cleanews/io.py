@@ -123,11 +123,12 @@ def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLim
         yield read_single(path, "html" if lower.endswith(HTML_SUFFIXES) else "text", limits)
         return
     try:
-        raw = sys.stdin.buffer if path == STDIN else open(path, "rb")
+        # stdin is read, not closed: it is not ours
+        opened = nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb")  # noqa: SIM115
     except OSError as error:
         yield Reject(path, f"cannot open: {error.strerror or error}")
         return
-    with raw:
+    with opened as raw:
         yield from read_jsonl(raw, path, fields, limits)
 
 

@@ -194,7 +194,7 @@ class _ZstdFrames(io.RawIOBase):
 
     FEED = 512
 
-    def __init__(self, source: IO[bytes]):
+    def __init__(self, source: io.RawIOBase):
         self.source = source
         self.decompressor = zstandard.ZstdDecompressor()
         self.frame = self.decompressor.decompressobj()
