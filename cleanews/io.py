@@ -211,8 +211,6 @@ def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits()) -> Item
     if bom_encoding(data) is None and (share := control_share(data)) > MAX_CONTROL_SHARE:
         return Reject(path, f"binary data, not text ({share:.0%} control bytes)")
     content = decode_bytes(data)
-    if content is None:
-        return Reject(path, "cannot decode the file: not UTF-8 and no other encoding fits")
     if not content.strip():
         return Reject(path, "empty file")
     doc_id = source_stem(path)
@@ -236,8 +234,13 @@ def control_share(data: bytes) -> float:
     return sum(byte in _CONTROL_BYTES for byte in head) / len(head)
 
 
-def decode_bytes(data: bytes) -> str | None:
-    """UTF-8 (or a BOM's encoding) first; otherwise the most likely legacy encoding."""
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (or a BOM's encoding) first; otherwise the most likely legacy encoding.
+
+    Text that fits no encoding (a UTF-8 page with a few damaged bytes) is
+    read as UTF-8 with U+FFFD for the bad bytes: a page with a flaw is still
+    a page.
+    """
     encoding = bom_encoding(data)
     if encoding is not None:
         return data.decode(encoding, errors="replace")
@@ -248,7 +251,7 @@ def decode_bytes(data: bytes) -> str | None:
     from charset_normalizer import from_bytes  # imported late: rarely needed
 
     best = from_bytes(data).best()
-    return str(best) if best is not None else None
+    return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
 def source_stem(path: str) -> str:

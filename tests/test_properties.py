@@ -1,0 +1,142 @@
+"""Properties of the library API, checked by hypothesis on arbitrary and on news-like input."""
+
+import gzip
+import json
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from cleanews import CleanConfig, Document, JsonlWriter, Reject, clean_text
+from cleanews.clean.encoding import normalise_line, repair
+from cleanews.io import Fields, document_from_record, read_path
+from cleanews.pipeline import clean_one
+
+# Lines the junk rules are about, so that generated texts exercise them, not only random characters.
+JUNK = ["4 min read", "Share", "Advertisement", "You May Also Like", "Read more: Bridge reopens", "© 2024 Example News",
+        "Sign up for our newsletter", "PHOTO: The bridge at dawn.", "Photo by Jane Doe/Getty Images", "Source: example.com/story",
+        "We use cookies to improve your experience.", "Related", "Lesezeit: 3 Minuten", "Story continues below advertisement"]
+SENTENCES = ["The harbour bridge reopened on Tuesday after eight months of repairs, the city said.",
+             "Officials said traffic would be light for the first week while crews finish the railings.",
+             "Residents welcomed the news.", "Big Storm Hits Coast", "The mayor spoke at 9 a.m. on Monday."]
+any_text = st.text(st.characters(codec=None), max_size=400)  # every code point, surrogates included
+news_line = st.one_of(st.sampled_from(JUNK), st.sampled_from(SENTENCES), st.text(max_size=80))
+news_text = st.lists(news_line, max_size=12).map("\n".join)
+some_text = st.one_of(any_text, news_text)
+# 100 examples a property by default; `pytest --hypothesis-profile=deep` runs 5,000 (conftest.py).
+# No per-example deadline: the machine is shared, and speed is not what these test.
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+NO_TITLE = CleanConfig(detect_title=False)
+# Encoding repair is left out where a property does not hold with it (see the xfail below).
+LINES_ONLY = CleanConfig(detect_title=False, fix_encoding=False)
+
+
+def body_lines(text: str) -> list[str]:
+    """The lines cleaning works on: repaired, normalised, non-empty."""
+    repaired, _ = repair(text)
+    return [line for line in map(normalise_line, repaired.split("\n")) if line]
+
+
+@PROPERTY
+@given(some_text)
+def test_cleaning_never_raises_and_accounts_for_every_line(text: str) -> None:
+    doc = clean_text(text)
+    assert doc.cleaning is not None
+    kept = doc.text.split("\n") if doc.text else []
+    removed = [removal.line for removal in doc.cleaning.removed]
+    assert Counter(kept + removed) == Counter(body_lines(text))  # each line kept or removed with a rule
+
+
+@PROPERTY
+@given(some_text)
+def test_cleaning_never_adds_text(text: str) -> None:
+    doc = clean_text(text)
+    lines = iter(body_lines(text))
+    assert all(any(line == source for source in lines) for line in doc.text.split("\n") if doc.text)  # an ordered subsequence
+    assert doc.title is None or doc.title in body_lines(text)
+
+
+@PROPERTY
+@given(some_text)
+def test_line_cleaning_is_idempotent(text: str) -> None:
+    once = clean_text(text, LINES_ONLY)
+    twice = clean_text(once.text, LINES_ONLY)
+    assert twice.text == once.text
+    assert twice.cleaning is not None and twice.cleaning.removed == ()
+
+
+@PROPERTY
+@given(some_text)
+def test_a_second_pass_with_title_detection_takes_at_most_a_title(text: str) -> None:
+    once = clean_text(text, replace(LINES_ONLY, detect_title=True))
+    twice = clean_text(once.text, replace(LINES_ONLY, detect_title=True))
+    assert twice.cleaning is not None and [r.rule for r in twice.cleaning.removed] in ([], ["title"])
+
+
+# Found by hypothesis (5,000 examples): ftfy repairs mojibake before whitespace
+# and invisible characters are normalised, and a soft hyphen or NBSP next to
+# mojibake hides it from ftfy. The first pass leaves "Â€"; the second, with
+# the neighbour gone, repairs it to "€", a line with no letters, and drops it.
+@pytest.mark.xfail(strict=True, reason="encoding repair runs before normalisation (cleanews/clean): not idempotent")
+@pytest.mark.parametrize("text", ["\xadÂ\x80", "\xa0Â\x80"])
+def test_cleaning_with_encoding_repair_is_idempotent(text: str) -> None:
+    once = clean_text(text, NO_TITLE)
+    assert clean_text(once.text, NO_TITLE).text == once.text
+
+
+@PROPERTY
+@given(st.one_of(any_text, news_text.map(lambda t: "<html><body>" + "".join(f"<p>{line}</p>" for line in t.split("\n")) + "</body></html>")))
+def test_pipeline_cleaning_of_any_page_gives_a_document_or_a_reject(html: str) -> None:
+    item = clean_one(Document(id="p", text="", html=html, source="fuzz:1"), CleanConfig())
+    assert isinstance(item, Document | Reject)
+    if isinstance(item, Document):
+        assert item.text.strip()
+    else:
+        assert item.record["html"] == html  # nothing lost: the page is in the reject
+
+
+json_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text
+json_value = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3), max_leaves=8)
+records = st.fixed_dictionaries({"id": any_text | st.integers(), "text": any_text.filter(str.strip)},
+                                optional={"title": any_text, "url": any_text, "lang": json_value, "meta": json_value})
+
+
+@PROPERTY
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz", "out.jsonl.zst"])
+@given(records=st.lists(records, min_size=1, max_size=4))
+def test_jsonl_round_trips(tmp_path_factory: pytest.TempPathFactory, name: str, records: list[dict]) -> None:
+    path = tmp_path_factory.mktemp("rt") / name
+    docs = [document_from_record(record, f"in:{n}", f"in:{n}", Fields()) for n, record in enumerate(records)]
+    with JsonlWriter(str(path)) as writer:
+        for doc in docs:
+            writer.write(doc.to_record())
+    back = list(read_path(str(path)))
+    assert [(d.id, d.text, d.title, d.url, d.extra) for d in back] == [(d.id, d.text, d.title, d.url, d.extra) for d in docs]
+
+
+@PROPERTY
+@given(st.binary(max_size=2000))
+def test_reading_any_bytes_gives_one_item_per_non_blank_line(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    assume(not data.startswith((b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))  # compressed / BOM: other paths
+    path = tmp_path_factory.mktemp("fuzz") / "in.jsonl"
+    path.write_bytes(data)
+    items = list(read_path(str(path)))
+    assert all(isinstance(item, Document | Reject) for item in items)
+    assert len(items) == sum(1 for line in data.split(b"\n") if line.strip())
+
+
+@PROPERTY
+@given(st.binary(max_size=2000), st.sampled_from(["in.jsonl.gz", "in.jsonl.zst", "page.html", "page.txt"]))
+def test_reading_any_file_never_raises(tmp_path_factory: pytest.TempPathFactory, data: bytes, name: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(gzip.compress(data)[: len(data) // 2 + 10] if name == "in.jsonl.gz" and data[:1] == b"\x00" else data)
+    items = list(read_path(str(path)))
+    assert all(isinstance(item, Document | Reject) for item in items)
+    if name.startswith("page"):
+        assert len(items) == 1
+    for item in items:
+        if isinstance(item, Reject):
+            json.dumps(item.to_record())  # a reject can always be written
