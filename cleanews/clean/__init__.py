@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 
 from cleanews.clean.encoding import repair
-from cleanews.clean.html import extract
-from cleanews.clean.lines import clean_lines
+from cleanews.clean.html import read_page
+from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
 from cleanews.clean.model import load_model
 from cleanews.config import CleanConfig
 from cleanews.document import Cleaning, Document
@@ -37,24 +37,18 @@ def clean_html(html: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = ""
 def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Document:
     """Clean one document; metadata found in the page fills fields the record lacks."""
     use_html = config.mode == "html" or (config.mode == "auto" and bool(doc.html and doc.html.strip()))
-    text, metadata = doc.text, {}
     if use_html:
-        extracted = extract(doc.html or "", url=doc.url)
-        text = extracted.text
-        metadata = {"title": extracted.title, "url": extracted.url, "date": extracted.date, "author": extracted.author}
-    repaired = False
-    if config.fix_encoding:
-        text, repaired = repair(text, config.uncurl_quotes)
-    # In HTML the title comes from the page's metadata, not from the body.
-    result = clean_lines(
-        text,
-        detect_title=config.detect_title and not use_html,
-        # An extractor already drops repeated page parts; a line that repeats
-        # in its output is text (an interview's recurring question).
-        drop_repeats=config.drop_repeated_lines and not use_html,
-        known_title=metadata.get("title") or doc.title,
-        model=load_model("text") if config.line_model and not use_html else None,
-    )
+        result, metadata, repaired = clean_page(doc.html or "", doc.url, doc.title, config)
+    else:
+        text, repaired = repair(doc.text, config.uncurl_quotes) if config.fix_encoding else (doc.text, False)
+        result = clean_lines(
+            text,
+            detect_title=config.detect_title,
+            drop_repeats=config.drop_repeated_lines,
+            known_title=doc.title,
+            model=load_model("text") if config.line_model else None,
+        )
+        metadata = {}
     found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}
     return doc.replace(
@@ -63,3 +57,21 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
         cleaning=Cleaning(removed=result.removed, encoding_repaired=repaired, source="html" if use_html else "text"),
         **filled,
     )
+
+
+def clean_page(html: str, url: str | None, title: str | None, config: CleanConfig) -> tuple[LineResult, dict[str, str | None], bool]:
+    """An HTML page's cleaned lines, its metadata, and whether encoding was repaired.
+
+    In HTML the title comes from the page's metadata, not from the body; an
+    extractor already drops repeated page parts, and a line that repeats in
+    its output is text (an interview's recurring question).
+    """
+    page = read_page(html, url, load_model("html") if config.line_model else None)
+    extracted = page.extracted
+    metadata = {"title": extracted.title, "url": extracted.url, "date": extracted.date, "author": extracted.author}
+    lines, repaired = list(page.lines), False
+    if config.fix_encoding:
+        fixed = [repair(line, config.uncurl_quotes) for line in lines]
+        lines, repaired = [line for line, _ in fixed], any(changed for _, changed in fixed)
+    result = clean_judged_lines(lines, page.verdicts, known_title=extracted.title or title)
+    return result, metadata, repaired

@@ -1,10 +1,33 @@
-"""Main-content extraction from HTML with trafilatura."""
+"""Main-content extraction from HTML: trafilatura, then a block classifier over the page.
+
+trafilatura finds a page's article and metadata well, but keeps some junk
+(teasers, hidden copies, captions) and drops some article (subheads, lists,
+whole stories on pages it misreads). So the page is read a second way: every
+visible block of it (``blocks.py``) is judged by a classifier (``model.py``,
+the same logistic regression and Viterbi smoothing as text mode) that sees
+the line features, the DOM around the block and what trafilatura kept
+(``block_features.py``).
+
+The lines that come out are the blocks trafilatura or the classifier kept;
+those the classifier rejects among them carry their removal reason, so the
+provenance lists what was taken out of the extractor's text, and why.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import trafilatura
+
+from cleanews.clean.block_features import APART_FEATURES, EXTRACTOR_KEPT, HTML_FEATURE_NAMES, block_matrix
+from cleanews.clean.blocks import Block, page_blocks
+from cleanews.clean.model import LineModel
+from cleanews.clean.rules import MODEL_RULE_PREFIX
+
+_EXTRACTOR_COLUMN = HTML_FEATURE_NAMES.index("extractor")
+_APART_COLUMNS = [HTML_FEATURE_NAMES.index(name) for name in APART_FEATURES]
 
 
 @dataclass(frozen=True)
@@ -14,6 +37,15 @@ class Extracted:
     url: str | None = None
     date: str | None = None
     author: str | None = None
+
+
+@dataclass(frozen=True)
+class JudgedPage:
+    """A page's candidate lines in page order and, for each, None (kept) or why it goes."""
+
+    lines: tuple[str, ...]
+    verdicts: tuple[str | None, ...]
+    extracted: Extracted
 
 
 def extract(html: str, url: str | None = None) -> Extracted:
@@ -38,3 +70,49 @@ def extract(html: str, url: str | None = None) -> Extracted:
         date=result.date or None,
         author=result.author or None,
     )
+
+
+def read_page(html: str, url: str | None = None, model: LineModel | None = None) -> JudgedPage:
+    """Extract a page and judge its blocks with ``model`` (None: trafilatura's lines as they are)."""
+    extracted = extract(html, url)
+    if model is None:
+        lines = tuple(line for line in extracted.text.split("\n") if line.strip())
+        return JudgedPage(lines, (None,) * len(lines), extracted)
+    blocks = page_blocks(html)
+    lines, verdicts = judge_blocks(blocks, block_matrix(blocks, extracted.text), model)
+    return JudgedPage(lines, verdicts, extracted)
+
+
+def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """The blocks trafilatura or the classifier kept, with the classifier's verdict on each.
+
+    The smoothed classifier decides, within two bounds that keep it from
+    undoing what trafilatura gets right:
+
+    - a block trafilatura kept goes only when its own log-odds are below
+      ``-model.removal_margin`` (the smoothing alone never removes it);
+    - a block trafilatura left out comes back only when nothing sets it
+      apart from the article (``APART_FEATURES``: navigation, footer,
+      figure, a comment or related box, a hidden node, ...).
+
+    A kept block the classifier removes is recorded as ``model:<feature>``
+    (the feature that argued most against it).
+    """
+    if not blocks:
+        return (), ()
+    log_odds = model.log_odds(matrix)
+    sizes = np.array([len(block.text.split()) for block in blocks], dtype=float)
+    in_extractor = matrix[:, _EXTRACTOR_COLUMN] >= EXTRACTOR_KEPT
+    apart = matrix[:, _APART_COLUMNS].any(axis=1)
+    keep = model.decode(log_odds, sizes)
+    keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
+    lines: list[str] = []
+    verdicts: list[str | None] = []
+    for block, row, kept, extracted in zip(blocks, matrix, keep, in_extractor, strict=True):
+        if kept:
+            lines.append(block.text)
+            verdicts.append(None)
+        elif extracted:
+            lines.append(block.text)
+            verdicts.append(MODEL_RULE_PREFIX + model.strongest_against(row))
+    return tuple(lines), tuple(verdicts)

@@ -10,6 +10,7 @@ header) live here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,6 +121,30 @@ def clean_lines(
         line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words))
     if model is not None:
         mark_by_model(lines, model)
+    return finish(lines, detect_title, drop_repeats, known_title)
+
+
+def clean_judged_lines(texts: Sequence[str], verdicts: Sequence[str | None], known_title: str | None = None) -> LineResult:
+    """Clean lines a classifier has already judged (an HTML page's blocks).
+
+    ``verdicts`` hold None for a line the classifier kept, else its reason
+    for removing it; a named rule that also matches the line gives the
+    removal its own name. Lines are elements of the page, so none are
+    joined, and a line that repeats is the page's own (a recurring
+    question), so repeats stay.
+
+    >>> result = clean_judged_lines(["Advertisement", "The mayor spoke on Monday.", "Read our tips"], [None, None, "model:link_density"])
+    >>> result.lines, [(r.rule, r.position) for r in result.removed]
+    (('The mayor spoke on Monday.',), [('advertisement', 0), ('model:link_density', 2)])
+    """
+    lines = [Line(line, [word.casefold() for word in WORD.findall(line)]) for line in map(normalise_line, texts)]
+    for line, verdict in zip(lines, verdicts, strict=True):
+        line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words)) or verdict
+    return finish(lines, detect_title=False, drop_repeats=False, known_title=known_title)
+
+
+def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_title: str | None) -> LineResult:
+    """The whole-document rules, then the result: kept lines, title, URL and removals."""
     mark_caption_repeats(lines)
     if drop_repeats:
         mark_repeated_lines(lines)
@@ -228,8 +253,11 @@ def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str 
     kept = [line for line in lines if line.rule is None]
     if known_title is not None:
         title_key = " ".join(word.casefold() for word in WORD.findall(known_title))
-        for line in kept[:TITLE_SEARCH_LINES]:
-            if line.key == title_key:
+        # The headline may stand among the first kept lines, or just above
+        # them where the classifier took it out: either way it is the title.
+        top = lines[: lines.index(kept[TITLE_SEARCH_LINES - 1]) + 1] if len(kept) >= TITLE_SEARCH_LINES else lines
+        for line in top:
+            if line.key == title_key and (line.rule is None or line.rule.startswith(MODEL_RULE_PREFIX)):
                 line.rule = "title"
         return known_title
     if not detect or not kept:

@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 
+from cleanews.clean.block_features import HTML_FEATURE_NAMES
 from cleanews.clean.features import FEATURE_NAMES
 from cleanews.errors import CleanewsError
 
@@ -39,6 +40,8 @@ class LineModel:
     - ``edge_cost``: what starting or ending the page inside the article
       costs; positive when pages begin and end with furniture (raw pages),
       zero for text an extractor already cut down.
+    - ``removal_margin``: (HTML pages) a block the extractor kept is removed
+      only when its log-odds are below minus this; infinite for text.
     """
 
     features: tuple[str, ...]
@@ -48,6 +51,7 @@ class LineModel:
     bias: float
     switch_cost: float
     edge_cost: float
+    removal_margin: float = float("inf")
 
     def log_odds(self, matrix: np.ndarray) -> np.ndarray:
         return ((matrix - self.mean) / self.scale) @ self.weights + self.bias
@@ -138,6 +142,7 @@ def model_from_dict(data: dict, expected_features: tuple[str, ...]) -> LineModel
         bias=float(data["bias"]),
         switch_cost=float(data["switch_cost"]),
         edge_cost=float(data["edge_cost"]),
+        removal_margin=float(data.get("removal_margin", "inf")),
     )
 
 
@@ -148,10 +153,15 @@ def load_models() -> dict[str, dict]:
     return json.loads(text)["models"]
 
 
+# The features each shipped model reads: "text" judges the lines of scraped
+# text, "html" the blocks of an HTML page.
+MODEL_FEATURES: dict[str, tuple[str, ...]] = {"text": FEATURE_NAMES, "html": HTML_FEATURE_NAMES}
+
+
 @functools.cache
 def load_model(name: str) -> LineModel:
-    """A shipped model by name ("text": whole scraped pages)."""
+    """A shipped model by name ("text": whole scraped pages; "html": blocks of HTML pages)."""
     models = load_models()
-    if name not in models:
+    if name not in models or name not in MODEL_FEATURES:
         raise ModelError(f"no model {name!r} in {MODEL_FILE}; it has {', '.join(sorted(models))}")
-    return model_from_dict(models[name], FEATURE_NAMES)
+    return model_from_dict(models[name], MODEL_FEATURES[name])

@@ -1,0 +1,192 @@
+"""Features of an HTML page's blocks: the line features plus what the DOM and the extractors say.
+
+The HTML classifier sees each visible block of the page (``blocks.py``) with
+every line feature of ``features.py`` computed over the block texts, and
+these columns after them:
+
+- the block's element and the elements around it (a heading, a list item,
+  inside <nav>, <footer>, <aside>, <figure>, a link),
+- the roles its enclosing class and id names give it (comment, related,
+  share, caption, ...), whether it is hidden, its link density and depth,
+- whether trafilatura kept it, the share of its neighbours and of its
+  container that trafilatura kept, and whether it lies in the container that
+  holds most of what trafilatura kept,
+- whether its text already appeared higher on the page (a hidden copy, a
+  teaser of the lead).
+
+Enclosing tags and roles count relative to the article: a tag or role that
+encloses most of what trafilatura kept (a page wrapped whole in a <form>,
+an article in a 'post-content' div) says nothing about a block and is
+zeroed on that page, so only parts set apart from the article carry it.
+
+Like the line features, these name kinds of page parts, never particular
+sites, so they carry over to pages the model was not trained on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from cleanews.clean.blocks import HEADING_TAGS, ROLE_PATTERNS, Block
+from cleanews.clean.features import FEATURE_NAMES as LINE_FEATURE_NAMES
+from cleanews.clean.features import line_features, window_sum
+
+WORD = re.compile(r"\w+")
+# Word n-grams that tie a block to an extractor's output (the benchmark's unit).
+MATCH_GRAM = 4
+# A block is in trafilatura's output when at least this share of its words is.
+EXTRACTOR_KEPT = 0.5
+# The main container holds at least this share of the words an extractor kept.
+MAIN_CONTAINER_SHARE = 0.8
+# A tag or role around at least this share of the kept words is the article's own.
+ARTICLE_CONTEXT_SHARE = 0.5
+
+TAG_FEATURES: dict[str, frozenset[str]] = {
+    "tag_heading": HEADING_TAGS,
+    "tag_paragraph": frozenset({"p"}),
+    "tag_list_item": frozenset({"li", "dd", "dt"}),
+    "tag_table_cell": frozenset({"td", "th"}),
+    "tag_blockquote": frozenset({"blockquote"}),
+    "tag_caption": frozenset({"figcaption", "caption"}),
+    "tag_pre": frozenset({"pre"}),
+}
+CONTEXT_FEATURES = ("nav", "header", "footer", "aside", "article", "main", "figure", "form", "table", "li", "a")
+
+BLOCK_FEATURES: dict[str, str] = {
+    **{name: f"the block's element is one of {', '.join(sorted(tags))}" for name, tags in TAG_FEATURES.items()},
+    **{f"in_{tag}": f"inside a <{tag}> element" for tag in CONTEXT_FEATURES},
+    **{f"role_{name}": f"an enclosing class or id names a {name} part" for name in ROLE_PATTERNS},
+    "hidden": "inside a hidden node (hidden attribute, aria-hidden, display:none, a 'hidden' class)",
+    "link_density": "share of the block's characters inside links",
+    "window_link_density": "mean link density of the five blocks centred here",
+    "relative_depth": "element depth minus that of the extractor's main container (capped to -5..10)",
+    "extractor": "share of the block's words in word 4-grams of trafilatura's output",
+    "extractor_line": "the block is a whole line of trafilatura's output",
+    "window_extractor": "mean 'extractor' over the five blocks centred here",
+    "parent_extractor": "share of the words under the block's parent element that trafilatura kept",
+    "main_container": "inside the smallest element that holds 80% of what trafilatura kept",
+    "earlier_copy": "share of the block's word 4-grams that already appeared higher on the page",
+}
+HTML_FEATURE_NAMES: tuple[str, ...] = LINE_FEATURE_NAMES + tuple(BLOCK_FEATURES)
+# Features that set a block apart from the article it stands near: a page
+# part trafilatura left out that has one of these is never added back.
+# (Article, main, list and table wrappers hold article text as often as not.)
+APART_FEATURES: tuple[str, ...] = tuple(
+    name
+    for name in BLOCK_FEATURES
+    if name == "hidden" or (name.startswith(("in_", "role_")) and name not in ("in_article", "in_main", "in_li", "in_table", "role_content"))
+)
+
+
+def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
+    """Rows: blocks; columns: ``HTML_FEATURE_NAMES``. ``extracted`` is trafilatura's text of the page."""
+    if not blocks:
+        return np.zeros((0, len(HTML_FEATURE_NAMES)))
+    texts = [block.text for block in blocks]
+    words = [[word.casefold() for word in WORD.findall(text)] for text in texts]
+    sizes = np.array([len(line) for line in words], dtype=float)
+    kept = coverage(words, extracted)
+    links = np.array([block.link_density for block in blocks])
+    main_id, main_depth = main_container(blocks, sizes * kept)
+    shared = article_context(blocks, sizes * kept)
+    context = [block.context - shared for block in blocks]
+    extractor_lines = {" ".join(WORD.findall(line.casefold())) for line in extracted.split("\n")}
+    columns = {
+        **{name: np.array([block.tag in tags for block in blocks], dtype=float) for name, tags in TAG_FEATURES.items()},
+        **{f"in_{tag}": np.array([f"in:{tag}" in names for names in context], dtype=float) for tag in CONTEXT_FEATURES},
+        **{f"role_{name}": np.array([f"role:{name}" in names for names in context], dtype=float) for name in ROLE_PATTERNS},
+        "hidden": np.array(["hidden" in block.context for block in blocks], dtype=float),
+        "link_density": links,
+        "window_link_density": window_sum(links) / 5,
+        "relative_depth": np.clip([block.depth - main_depth for block in blocks], -5, 10).astype(float),
+        "extractor": kept,
+        "extractor_line": np.array([" ".join(line) in extractor_lines for line in words], dtype=float),
+        "window_extractor": window_sum(kept) / 5,
+        "parent_extractor": parent_share(blocks, sizes, kept),
+        "main_container": np.array([main_id in block.path for block in blocks], dtype=float),
+        "earlier_copy": earlier_copy(words),
+    }
+    dom = np.column_stack([columns[name] for name in BLOCK_FEATURES])
+    return np.hstack([line_features(texts, words), dom])
+
+
+def coverage(words: Sequence[Sequence[str]], reference: str) -> np.ndarray:
+    """Share of each block's words that lie in a word 4-gram of ``reference``.
+
+    The 4-grams run across block boundaries, so a short block between two
+    kept ones counts as kept when the reference has it in that place.
+    """
+    reference_words = WORD.findall(reference.casefold())
+    grams = {tuple(reference_words[i : i + MATCH_GRAM]) for i in range(len(reference_words) - MATCH_GRAM + 1)}
+    flat = [word for line in words for word in line]
+    owner = np.repeat(np.arange(len(words)), [len(line) for line in words])
+    covered = np.zeros(len(flat), dtype=bool)
+    for start in range(len(flat) - MATCH_GRAM + 1):
+        if tuple(flat[start : start + MATCH_GRAM]) in grams:
+            covered[start : start + MATCH_GRAM] = True
+    hits, totals = np.zeros(len(words)), np.zeros(len(words))
+    np.add.at(totals, owner, 1)
+    np.add.at(hits, owner, covered)
+    return hits / np.maximum(totals, 1)
+
+
+def article_context(blocks: Sequence[Block], kept_words: np.ndarray) -> frozenset[str]:
+    """Enclosing tags and roles shared by most of the words trafilatura kept ('hidden' never is)."""
+    total = float(kept_words.sum())
+    weight: dict[str, float] = {}
+    for block, value in zip(blocks, kept_words, strict=True):
+        for name in block.context:
+            weight[name] = weight.get(name, 0.0) + float(value)
+    return frozenset(name for name, value in weight.items() if name != "hidden" and value >= ARTICLE_CONTEXT_SHARE * total > 0)
+
+
+def earlier_copy(words: Sequence[Sequence[str]]) -> np.ndarray:
+    """Share of each block's word 4-grams (its words, when fewer) seen in blocks above it."""
+    seen: set[tuple[str, ...]] = set()
+    out = np.zeros(len(words))
+    for index, line in enumerate(words):
+        grams = [tuple(line[i : i + MATCH_GRAM]) for i in range(len(line) - MATCH_GRAM + 1)] or ([tuple(line)] if line else [])
+        if grams:
+            out[index] = sum(gram in seen for gram in grams) / len(grams)
+        seen.update(grams)
+    return out
+
+
+def subtree_totals(blocks: Sequence[Block], values: np.ndarray) -> dict[int, float]:
+    """Sum of ``values`` over the blocks under each element (by element id)."""
+    totals: dict[int, float] = {}
+    for block, value in zip(blocks, values, strict=True):
+        for node in block.path:
+            totals[node] = totals.get(node, 0.0) + float(value)
+    return totals
+
+
+def parent_share(blocks: Sequence[Block], sizes: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Kept share of the words under each block's parent element (its own when it has none)."""
+    words = subtree_totals(blocks, sizes)
+    kept_words = subtree_totals(blocks, sizes * kept)
+    out = np.zeros(len(blocks))
+    for index, block in enumerate(blocks):
+        if len(block.path) >= 2:
+            parent = block.path[-2]
+            out[index] = kept_words[parent] / max(words[parent], 1.0)
+        else:
+            out[index] = kept[index]
+    return out
+
+
+def main_container(blocks: Sequence[Block], kept_words: np.ndarray) -> tuple[int, int]:
+    """Id and depth of the deepest element holding MAIN_CONTAINER_SHARE of the kept words (-1, 0 if none)."""
+    total = float(kept_words.sum())
+    if total <= 0:
+        return -1, 0
+    totals = subtree_totals(blocks, kept_words)
+    depth = {node: position for block in blocks for position, node in enumerate(block.path)}
+    best, best_depth = -1, -1
+    for node, value in totals.items():
+        if value >= MAIN_CONTAINER_SHARE * total and depth[node] > best_depth:
+            best, best_depth = node, depth[node]
+    return best, best_depth + 1

@@ -1,0 +1,205 @@
+"""A page's visible text as blocks in document order, each with where it stands in the DOM.
+
+A block is the text between two block-level boundaries (a paragraph, a
+heading, a list item, a table cell, a line break): what a reader sees as one
+line of the page. Next to its text, a block keeps what the DOM says about it:
+the element that holds it, the enclosing elements' tags and class/id words
+('comment', 'related', 'share', 'caption', ...), how much of it is link text,
+whether it sits in a hidden node. ``block_features.py`` turns that into the
+classifier's features.
+
+Script, style, form controls and other parts a reader never sees as text are
+skipped; hidden nodes are kept and flagged, so the classifier decides.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# Elements that start and end a block of text (the CSS display:block family).
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption figure "
+    "footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul".split()
+)
+# Elements whose content is never read as text on the page.
+SKIPPED_TAGS = frozenset(
+    "script style noscript template svg math iframe frame object embed canvas head title meta link select option "
+    "button input textarea video audio map area source track datalist".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+# Words in class and id attributes that say what a part of the page is. Web
+# templates name their parts in English almost everywhere, whatever the
+# language of the text; readability and trafilatura rely on the same names.
+ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "comment": r"comment|disqus|discussion|respond|repl(?:y|ies)",
+        "related": r"related|recommend|popular|trending|teaser|read-?next|more-?(?:stories|news|articles)|outbrain|taboola|recirc|also",
+        "share": r"share|sharing|social|follow|facebook|twitter|whatsapp",
+        "caption": r"caption|credit|figcaption|gallery|photo|image|media",
+        "footer": r"footer|copyright|legal|colophon",
+        "navigation": r"nav|menu|breadcrumb|masthead|topbar|toolbar|skip",
+        "ad": r"(?:^|[-_\s])ads?(?:$|[-_\s])|advert|sponsor|banner|promo|dfp",
+        "meta": r"byline|author|date|time|meta|dateline|tags?(?:$|[-_\s])|categor|kicker|eyebrow",
+        "sidebar": r"sidebar|widget|rail|aside|secondary",
+        "subscribe": r"newsletter|subscri|signup|sign-up|paywall|register|login|cookie|consent|modal|popup|overlay",
+        "content": r"article|content|story|body|entry|post|text|prose|main",
+    }.items()
+}
+# Inline style or attributes that hide a node from the reader.
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"(?:^|[-_\s])(?:hidden|hide|sr-only|visually-hidden|screen-reader|offscreen|invisible|d-none)(?:$|[-_\s])")
+# Enclosing elements whose tag says what they hold (HTML5 sectioning and friends).
+CONTEXT_TAGS = frozenset("nav header footer aside article main figure form table li blockquote a".split())
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Block:
+    """One visible line of the page.
+
+    ``context`` names what encloses it: ``in:<tag>`` for the CONTEXT_TAGS
+    around it, ``role:<name>`` for ROLE_PATTERNS matched by an enclosing
+    element's class or id, ``hidden`` for a hidden node. ``path`` holds the
+    ids of its enclosing block elements, outermost first (for container
+    features); ``depth`` is their number.
+    """
+
+    text: str
+    tag: str
+    context: frozenset[str]
+    link_chars: int
+    path: tuple[int, ...]
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def link_density(self) -> float:
+        return min(self.link_chars / max(len(self.text), 1), 1.0)
+
+
+@dataclass
+class _Frame:
+    """An open element during the walk and what it adds to the blocks inside it."""
+
+    tag: str
+    is_block: bool
+    context: frozenset[str]
+    node_id: int
+
+
+@dataclass
+class _Buffer:
+    pieces: list[str] = field(default_factory=list)
+    link_chars: int = 0
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.pieces.append(text)
+            if in_link:
+                self.link_chars += len(_SPACE.sub(" ", text).strip())
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """The page's DOM, or None when the page holds no markup to parse."""
+    if not html.strip():
+        return None
+    try:
+        # Bytes, so a page declaring its encoding in an XML prolog still parses.
+        return lxml_html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_parser())
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _parser() -> lxml_html.HTMLParser:
+    return lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def page_blocks(html: str) -> list[Block]:
+    """The visible text blocks of an HTML page, in document order.
+
+    >>> [(b.tag, b.text) for b in page_blocks("<div><h1>Title</h1><p>One <a href='x'>two</a><br>three</p></div>")]
+    [('h1', 'Title'), ('p', 'One two'), ('p', 'three')]
+    """
+    root = parse_html(html)
+    return [] if root is None else list(blocks_of(root))
+
+
+def blocks_of(root: etree._Element) -> Iterator[Block]:
+    """Walk the tree once; a block ends wherever a block element opens or closes."""
+    stack: list[_Frame] = []
+    buffer = _Buffer()
+    node_ids = itertools.count()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        skipped = tag in SKIPPED_TAGS or not tag
+        if event == "start":
+            if skipped:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS or tag == "br":
+                yield from _flush(buffer, stack)
+                buffer = _Buffer()
+            if tag == "br":
+                continue
+            inherited = stack[-1].context if stack else frozenset()
+            stack.append(_Frame(tag, tag in BLOCK_TAGS, inherited | element_context(element, tag), next(node_ids)))
+            buffer.add(element.text, _in_link(stack))
+        else:
+            if not skipped and tag != "br":
+                if tag in BLOCK_TAGS:
+                    yield from _flush(buffer, stack)
+                    buffer = _Buffer()
+                stack.pop()
+            buffer.add(element.tail, _in_link(stack))
+    yield from _flush(buffer, stack)
+
+
+def element_context(element: etree._Element, tag: str) -> frozenset[str]:
+    """What one element says about the text inside it."""
+    names = {f"in:{tag}"} if tag in CONTEXT_TAGS else set()
+    attributes = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    if attributes.strip():
+        names.update(f"role:{name}" for name, pattern in ROLE_PATTERNS.items() if pattern.search(attributes))
+        if _HIDDEN_CLASS.search(attributes):
+            names.add("hidden")
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
+        names.add("hidden")
+    return frozenset(names)
+
+
+def _in_link(stack: list[_Frame]) -> bool:
+    return any(frame.tag == "a" for frame in stack)
+
+
+def _flush(buffer: _Buffer, stack: list[_Frame]) -> Iterator[Block]:
+    """The buffered text as blocks: one, or one per line inside <pre>."""
+    raw = "".join(buffer.pieces)
+    if not raw.strip():
+        return
+    blocks = [frame for frame in stack if frame.is_block]
+    owner = blocks[-1] if blocks else None
+    in_pre = any(frame.tag == "pre" for frame in stack)
+    texts = [_SPACE.sub(" ", part).strip() for part in (raw.split("\n") if in_pre else [raw])]
+    total = sum(len(text) for text in texts) or 1
+    for text in texts:
+        if text:
+            yield Block(
+                text=text,
+                tag=owner.tag if owner else "",
+                context=owner.context if owner else frozenset(),
+                link_chars=round(buffer.link_chars * len(text) / total),
+                path=tuple(frame.node_id for frame in blocks),
+            )
