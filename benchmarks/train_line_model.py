@@ -241,10 +241,14 @@ def grouped_folds(pages: Sequence[Page], folds: int) -> list[list[int]]:
     return out
 
 
-def cross_validate(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int) -> None:
+def cross_validated_predictions(
+    sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int
+) -> dict[str, dict[str, list[str]]]:
+    """Each page cleaned by models that never saw it: per set, 'trained on <other set>' and '<k>-fold by host'."""
+    out: dict[str, dict[str, list[str]]] = {name: {} for name in SETS}
     for train_name, test_name in ((SETS[0], SETS[1]), (SETS[1], SETS[0])):
         model = make(sets[train_name])
-        report(f"train {train_name}, score {test_name}", sets[test_name], [predict(p, model) for p in sets[test_name]])
+        out[test_name][f"trained on {train_name}"] = [predict(page, model) for page in sets[test_name]]
     pages = [page for name in SETS for page in sets[name]]
     predictions: dict[int, str] = {}
     for fold in grouped_folds(pages, folds):
@@ -252,8 +256,14 @@ def cross_validate(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]],
         model = make([p for i, p in enumerate(pages) if i not in held])
         predictions.update({i: predict(pages[i], model) for i in fold})
     for name in SETS:
-        indices = [i for i, p in enumerate(pages) if p.set_name == name]
-        report(f"{folds}-fold by host, score {name}", [pages[i] for i in indices], [predictions[i] for i in indices])
+        out[name][f"{folds}-fold by host"] = [predictions[i] for i, page in enumerate(pages) if page.set_name == name]
+    return out
+
+
+def cross_validate(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int) -> None:
+    for name, by_scheme in cross_validated_predictions(sets, make, folds).items():
+        for scheme, texts in by_scheme.items():
+            report(f"score {name}, {scheme}", sets[name], texts)
 
 
 def model_json(model: LineModel, trained_on: str) -> dict:
