@@ -20,9 +20,10 @@ class CleanConfig:
       earlier one (in HTML the extractor has already dropped repeated parts).
     - ``detect_title``: in plain text, take the first line as the title when it
       looks like a headline.
-    - ``line_model``: in plain text, let the trained line classifier decide
-      which lines are article (off: the named rules alone, for text that is
-      already the article body).
+    - ``line_model``: let the trained classifiers decide which lines are
+      article: the line classifier in plain text, the block classifier over
+      an HTML page (off: the named rules alone on the text, or on
+      trafilatura's output for HTML).
     """
 
     mode: str = "auto"

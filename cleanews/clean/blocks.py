@@ -78,7 +78,6 @@ class Block:
     context: frozenset[str]
     link_chars: int
     path: tuple[int, ...]
-    words: list[str] = field(default_factory=list)
 
     @property
     def depth(self) -> int:

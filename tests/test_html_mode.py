@@ -1,0 +1,149 @@
+"""HTML mode: the page's blocks, their DOM features, and the bounded block classifier."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleanews import clean_html
+from cleanews.clean.block_features import APART_FEATURES, HTML_FEATURE_NAMES, block_matrix, coverage, earlier_copy
+from cleanews.clean.blocks import page_blocks
+from cleanews.clean.html import judge_blocks
+from cleanews.clean.model import LineModel, load_model
+
+PARAGRAPHS = {
+    "en": [
+        "The council voted on Tuesday to close the old library on Main Street, ending a debate that had run for more than two years.",
+        "Members said the building needed repairs that the town could not afford, and that a new branch would open next spring.",
+        "Residents who spoke at the meeting asked the council to keep the reading room open until the new branch is ready.",
+        "The mayor said the town would look at renting a room in the school for the months between the two buildings.",
+    ],
+    "de": [
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek in der Hauptstraße zu schließen, nach einer Debatte von mehr als zwei Jahren.",
+        "Die Mitglieder sagten, das Gebäude brauche Reparaturen, die sich die Stadt nicht leisten könne, und eine neue Filiale werde im Frühjahr eröffnet.",
+        "Anwohner, die bei der Sitzung sprachen, baten den Rat, den Lesesaal offen zu halten, bis die neue Filiale fertig ist.",
+        "Der Bürgermeister sagte, die Stadt werde prüfen, ob sie für die Monate dazwischen einen Raum in der Schule mieten kann.",
+    ],
+    "es": [
+        "El ayuntamiento votó el martes cerrar la antigua biblioteca de la calle Mayor, tras un debate que duró más de dos años.",
+        "Los concejales dijeron que el edificio necesitaba reparaciones que el municipio no podía pagar y que una nueva sede abrirá en primavera.",
+        "Los vecinos que hablaron en la reunión pidieron mantener abierta la sala de lectura hasta que la nueva sede esté lista.",
+        "El alcalde dijo que el municipio estudiará alquilar una sala en la escuela durante los meses entre los dos edificios.",
+    ],
+}
+
+
+def news_page(paragraphs: list[str], lang: str = "en") -> str:
+    """A page shaped like real news: menus, teasers, a related box and a footer around the story."""
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    menu = "".join(f'<li><a href="/{word}">{word}</a></li>' for word in ("Home", "World", "Politics", "Sport", "Culture"))
+    teasers = "".join(
+        f'<li><a href="/t{index}">Teaser headline number {index} about another story</a></li>' for index in range(6)
+    )
+    return (
+        f'<html lang="{lang}"><head><title>Library to close</title></head><body>'
+        f'<header><nav class="main-menu"><ul>{menu}</ul></nav></header>'
+        f'<main><article class="story"><h1>Library to close</h1>{body}</article>'
+        f'<aside class="related-stories"><h2>More stories</h2><ul>{teasers}</ul></aside></main>'
+        "<footer><p>About us</p><p>Contact</p><p>Privacy policy</p></footer></body></html>"
+    )
+
+
+def test_blocks_follow_the_page_and_skip_what_no_reader_sees() -> None:
+    html = (
+        "<html><head><style>p {}</style></head><body><script>var x = 1;</script>"
+        "<div>Intro <b>bold</b> text<br>after break</div><pre>line one\nline two</pre>"
+        "<ul><li>one</li><li><a href='/x'>two</a></li></ul><button>Accept</button></body></html>"
+    )
+    blocks = page_blocks(html)
+    assert [block.text for block in blocks] == ["Intro bold text", "after break", "line one", "line two", "one", "two"]
+    assert [block.tag for block in blocks] == ["div", "div", "pre", "pre", "li", "li"]
+    assert blocks[-1].link_density == 1.0 and blocks[-2].link_density == 0.0
+
+
+def test_blocks_carry_their_context() -> None:
+    html = (
+        '<body><div class="comments-area"><p>Nice story</p></div>'
+        '<div style="display: none"><p>Hidden copy</p></div>'
+        '<figure><figcaption class="wp-caption-text">A caption</figcaption></figure><nav><a>Home</a></nav></body>'
+    )
+    context = {block.text: block.context for block in page_blocks(html)}
+    assert "role:comment" in context["Nice story"]
+    assert "hidden" in context["Hidden copy"]
+    assert {"in:figure", "role:caption"} <= context["A caption"]
+    assert "in:nav" in context["Home"]
+
+
+def test_unparseable_pages_give_no_blocks() -> None:
+    assert page_blocks("") == []
+    assert page_blocks("   ") == []
+    assert [block.text for block in page_blocks('<?xml version="1.0" encoding="utf-8"?><p>Text</p>')] == ["Text"]
+
+
+def test_coverage_and_earlier_copy() -> None:
+    words = [["the", "council", "voted", "on", "tuesday"], ["menu"], ["the", "council", "voted", "on", "tuesday"]]
+    assert coverage(words, "The council voted on Tuesday to close").tolist() == [1.0, 0.0, 1.0]
+    assert earlier_copy(words).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_a_tag_around_the_whole_article_says_nothing() -> None:
+    """A page wrapped whole in a <form> (ASP.NET sites) must not make its article look like a form."""
+    story = "".join(f"<p>{text}</p>" for text in PARAGRAPHS["en"])
+    blocks = page_blocks(f"<body><form><nav><a>Home</a></nav><article>{story}</article></form></body>")
+    matrix = block_matrix(blocks, "\n".join(PARAGRAPHS["en"]))
+    in_form = matrix[:, HTML_FEATURE_NAMES.index("in_form")]
+    in_nav = matrix[:, HTML_FEATURE_NAMES.index("in_nav")]
+    assert in_form.tolist() == [0.0] * len(blocks)
+    assert in_nav.tolist() == [1.0] + [0.0] * len(PARAGRAPHS["en"])
+
+
+def constant_model(log_odds: float, removal_margin: float = 1.0) -> LineModel:
+    """A model that gives every block the same log-odds (weights zero)."""
+    width = len(HTML_FEATURE_NAMES)
+    zeros, ones = np.zeros(width), np.ones(width)
+    return LineModel(HTML_FEATURE_NAMES, zeros, ones, zeros, log_odds, switch_cost=0.0, edge_cost=0.0, removal_margin=removal_margin)
+
+
+def test_the_classifier_never_adds_a_block_set_apart_from_the_article() -> None:
+    html = news_page(PARAGRAPHS["en"])
+    blocks = page_blocks(html)
+    extracted = "\n".join(PARAGRAPHS["en"])
+    lines, verdicts = judge_blocks(blocks, block_matrix(blocks, extracted), constant_model(5.0))
+    kept = [line for line, verdict in zip(lines, verdicts, strict=True) if verdict is None]
+    # Every block looks like article to this model, but menus, the related box
+    # and the footer are set apart (nav, aside, footer): only the article comes.
+    assert kept == ["Library to close", *PARAGRAPHS["en"]]
+    assert APART_FEATURES  # the bound is a named list of features
+
+
+def test_the_classifier_removes_extracted_text_only_when_sure() -> None:
+    html = news_page(PARAGRAPHS["en"])
+    blocks = page_blocks(html)
+    matrix = block_matrix(blocks, "\n".join(PARAGRAPHS["en"]))
+    lines, verdicts = judge_blocks(blocks, matrix, constant_model(-0.5, removal_margin=1.0))
+    assert [line for line, verdict in zip(lines, verdicts, strict=True) if verdict is None] == PARAGRAPHS["en"]
+    lines, verdicts = judge_blocks(blocks, matrix, constant_model(-2.0, removal_margin=1.0))
+    assert lines == tuple(PARAGRAPHS["en"]) and all(verdict and verdict.startswith("model:") for verdict in verdicts)
+
+
+def test_shipped_html_model_reads_the_html_features() -> None:
+    model = load_model("html")
+    assert model.features == HTML_FEATURE_NAMES
+    assert np.isfinite(model.removal_margin) and model.removal_margin > 0
+
+
+def test_html_pages_in_three_languages_keep_the_whole_article() -> None:
+    for lang, paragraphs in PARAGRAPHS.items():
+        doc = clean_html(news_page(paragraphs, lang), url=f"https://example.com/{lang}/library")
+        assert doc.text.split("\n") == paragraphs, lang
+        for junk in ("Teaser headline", "Privacy policy", "Politics", "More stories"):
+            assert junk not in doc.text, (lang, junk)
+
+
+def test_every_html_removal_is_named() -> None:
+    paragraphs = [*PARAGRAPHS["en"][:2], "Advertisement", *PARAGRAPHS["en"][2:]]
+    doc = clean_html(news_page(paragraphs))
+    assert "Advertisement" not in doc.text
+    rules = {removal.rule for removal in doc.cleaning.removed}
+    assert "advertisement" in rules
+    for rule in rules:
+        assert rule in ("advertisement", "title") or rule.removeprefix("model:") in HTML_FEATURE_NAMES
