@@ -95,12 +95,19 @@ clean_options = stack(
                  help="Seconds one document may take to clean; slower ones are rejected (0: no limit)."),
 )
 dedup_options = stack(
+    click.option("--index", "index", default=None, metavar="PATH",
+                 help="SQLite dedup index: deduplicate against earlier runs, then add this run to it."),
     click.option("--shingle-size", type=click.IntRange(min=1), default=DedupConfig.shingle_size, show_default=True, help="Words per shingle."),
     click.option("--num-perm", type=click.IntRange(min=16), default=DedupConfig.num_perm, show_default=True, help="MinHash permutations."),
     click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True,
-                 help="LSH Jaccard threshold for candidate pairs."),
+                 help="LSH Jaccard knee of the whole-text bands (candidates are verified)."),
+    click.option("--head-threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.head_threshold,
+                 show_default=True, help="LSH Jaccard knee of the head bands."),
     click.option("--min-containment", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.min_containment,
-                 show_default=True, help="Verified containment needed to join a cluster."),
+                 show_default=True, help="Estimated containment needed to join a cluster."),
+    click.option("--min-head-containment", type=click.FloatRange(0, 1, min_open=True),
+                 default=DedupConfig.min_head_containment, show_default=True,
+                 help="Estimated containment of the heads (first tokens) needed to join a cluster."),
     click.option("--drop-duplicates", is_flag=True, help="Write cluster representatives only."),
 )
 
@@ -181,6 +188,7 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
         site=SiteConfig() if clean and options["site_boilerplate"] else None,
         dedup=dedup_config(options) if dedup else None,
         drop_duplicates=options.get("drop_duplicates", False),
+        index=options.get("index"),
         jobs=options.get("jobs") or os.cpu_count() or 1,
         time_limit=options.get("time_limit") or None,
         resume=options["resume"],
@@ -217,12 +225,8 @@ def write_stats(path: str, stats: Stats) -> None:
 
 
 def dedup_config(options: dict[str, Any]) -> DedupConfig:
-    return DedupConfig(
-        shingle_size=options["shingle_size"],
-        num_perm=options["num_perm"],
-        threshold=options["threshold"],
-        min_containment=options["min_containment"],
-    )
+    names = ("shingle_size", "num_perm", "threshold", "head_threshold", "min_containment", "min_head_containment")
+    return DedupConfig(**{name: options[name] for name in names})
 
 
 @main.command()

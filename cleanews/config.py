@@ -40,31 +40,51 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class DedupConfig:
-    """How to find near-duplicates.
+    """How to find near-duplicates (defaults calibrated on wire-dev, see benchmarks/dedup_quality.py).
 
-    - ``shingle_size``: words per shingle. Small shingles (2-3) keep copies
-      with edited words similar; the verification step restores precision.
+    - ``shingle_size``: words per shingle. Word pairs keep copies with OCR
+      noise or edited words similar; verification restores precision.
+    - ``head_tokens``: the head is the shingles of the first this many tokens.
+      Copies keep the top of a story; follow-ups write a new one.
     - ``num_perm``: MinHash permutations (signature length).
-    - ``threshold``: LSH similarity (Jaccard) at which two documents become
-      candidates. Set low on purpose: every candidate is verified.
-    - ``min_containment``: verified share of the shorter document's shingles
-      found in the longer one, needed to join a cluster. Containment, not
-      Jaccard, because newspapers trim wire copy from the bottom.
     - ``seed``: MinHash seed; same seed, same signatures, same clusters.
+    - ``threshold``: LSH knee (estimated Jaccard) of the whole-text bands at
+      which two documents become candidates. Low on purpose: every candidate
+      is verified.
+    - ``head_threshold``: the same for the bands over the head signature,
+      which catch copies cut from the bottom (low whole-text Jaccard).
+    - ``min_containment``: estimated share of the shorter document's
+      shingles found in the other, needed for a duplicate. Containment, not
+      Jaccard, because newspapers trim wire copy from the bottom.
+    - ``min_head_containment``: the same over the heads only; this is what
+      keeps a follow-up story apart from the story whose background it reuses.
+    - ``identical_jaccard``: estimated Jaccard at which a pair is a duplicate
+      whatever its head (a copy with a rewritten top).
+    - ``max_bucket_partners``: in an LSH bucket each document pairs with at
+      most this many members before it, so buckets of boilerplate or exact
+      copies cost linear, not quadratic, time.
     """
 
-    shingle_size: int = 3
+    shingle_size: int = 2
+    head_tokens: int = 150
     num_perm: int = 128
-    threshold: float = 0.3
-    min_containment: float = 0.6
     seed: int = 1
+    threshold: float = 0.45
+    head_threshold: float = 0.3
+    min_containment: float = 0.4
+    min_head_containment: float = 0.2
+    identical_jaccard: float = 0.8
+    max_bucket_partners: int = 100
 
     def __post_init__(self) -> None:
-        if self.shingle_size < 1:
-            raise ValueError(f"shingle_size must be >= 1, not {self.shingle_size}")
-        if self.num_perm < 16:
-            raise ValueError(f"num_perm must be >= 16 (signatures too noisy below), not {self.num_perm}")
-        for name in ("threshold", "min_containment"):
+        for name, minimum in (("shingle_size", 1), ("head_tokens", 1), ("num_perm", 16), ("max_bucket_partners", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < minimum:
+                reason = " (signatures too noisy below)" if name == "num_perm" else ""
+                raise ValueError(f"{name} must be an integer >= {minimum}{reason}, not {value!r}")
+        for name in ("threshold", "head_threshold", "min_containment", "min_head_containment", "identical_jaccard"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], not {value}")
+        if self.head_tokens < self.shingle_size:
+            raise ValueError(f"head_tokens ({self.head_tokens}) must be at least shingle_size ({self.shingle_size})")

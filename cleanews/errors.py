@@ -26,6 +26,10 @@ class InputError(CleanewsError):
     """A whole input (file, glob, stream) cannot be read."""
 
 
+class IndexFileError(CleanewsError):
+    """A persistent index file cannot be opened or read (not an index, or damaged)."""
+
+
 class IndexMismatchError(CleanewsError):
     """A persistent index was built with other settings than this run's."""
 

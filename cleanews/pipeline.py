@@ -17,6 +17,7 @@ outputs atomically, and accounts for every record of every input file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -38,7 +39,7 @@ from cleanews.checkpoint import (
 from cleanews.clean import clean_document
 from cleanews.clean.site import SiteConfig, site_boilerplate_step
 from cleanews.config import CleanConfig, DedupConfig
-from cleanews.dedup import Deduplicator
+from cleanews.dedup import DedupIndex, Deduplicator, IdConflict
 from cleanews.document import Document
 from cleanews.errors import RunInterrupted
 from cleanews.io import (
@@ -118,24 +119,34 @@ def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs:
             yield result
 
 
-def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_duplicates: bool = False) -> Iterator[Item]:
+def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_duplicates: bool = False,
+               index: str | None = None) -> Iterator[Item]:
     """Annotate every document with its cluster (or keep representatives only).
 
     Clusters are known only when all documents are in, so documents wait in a
-    temporary spool file on disk while their sketches are in memory.
+    temporary spool file on disk while only their sketches (about 1 KB each)
+    are in memory. With ``index`` (a SQLite file path), the documents are
+    deduplicated against earlier runs' and then added to it; a document
+    whose id the index holds with another text becomes a Reject.
     """
-    dedup = Deduplicator(config)
-    with tempfile.TemporaryFile("w+b") as spool:
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(DedupIndex(index, config)) if index is not None else None
+        dedup = Deduplicator(config, store)
+        spool = stack.enter_context(tempfile.TemporaryFile("w+b"))
         for item in items:
             if isinstance(item, Reject):
                 yield item
                 continue
             dedup.add(item.id, item.text)
             spool.write(json.dumps(document_state(item)).encode("ascii") + b"\n")
+        assignments = dedup.assignments()
         spool.seek(0)
-        for line, info in zip(spool, dedup.assignments(), strict=True):
-            if info.is_representative or not drop_duplicates:
-                yield document_from_state(json.loads(line)).replace(dedup=info)
+        for line, assignment in zip(spool, assignments, strict=True):
+            doc = document_from_state(json.loads(line))
+            if isinstance(assignment, IdConflict):
+                yield reject_document(doc, assignment.reason)
+            elif assignment.is_representative or not drop_duplicates:
+                yield doc.replace(dedup=assignment)
 
 
 def tagged(step: Step, pairs: Iterable[tuple[Tag, Item]]) -> Iterator[tuple[Tag, Item]]:
@@ -281,6 +292,8 @@ class RunConfig:
     - ``resume``: reuse the checkpoint of an interrupted run with the same
       inputs and settings (needs an output file, not stdout, and no stdin input).
     - ``checkpoint_every``: records per checkpoint part.
+    - ``index``: a persistent dedup index (SQLite file): deduplicate against
+      earlier runs, then add this run's documents to it.
     """
 
     inputs: tuple[str, ...]
@@ -292,6 +305,7 @@ class RunConfig:
     site: SiteConfig | None = SiteConfig()
     dedup: DedupConfig | None = DedupConfig()
     drop_duplicates: bool = False
+    index: str | None = None  # persistent dedup index (SQLite file) shared by runs
     jobs: int = 1
     time_limit: float | None = DEFAULT_TIME_LIMIT
     resume: bool = False
@@ -443,27 +457,33 @@ def write_outputs(run: _Run) -> None:
     """
     config, stats = run.config, run.stats
     rejects_file = JsonlWriter(config.rejects) if config.rejects is not None else nullcontext(None)
-    with run.clock.stage("write"), rejects_file as rejects:
-        for file, item in run.work.entries():
-            if isinstance(item, Reject):
-                stats.count_reject(file)
-                if rejects is not None:
-                    rejects.write(item.to_record())
-    docs: Iterator[Entry] = (entry for entry in run.clock.timed("read", run.work.entries()) if isinstance(entry[1], Document))
-    if config.clean is not None and config.site is not None:
-        site = config.site
-        docs = run.clock.timed("clean", tagged(lambda items: site_boilerplate_step(items, site), docs))
-    if config.dedup is not None:
-        dedup = config.dedup
-        docs = run.clock.timed("dedup", tagged(lambda items: dedup_step(items, dedup), docs))
-    with run.clock.stage("write"), JsonlWriter(config.output) as output:
-        for file, doc in docs:
-            assert isinstance(doc, Document), "rejects were written above"
-            if config.drop_duplicates and doc.dedup is not None and not doc.dedup.is_representative:
-                stats.count_dropped(file)
-                continue
-            output.write(doc.to_record())
-            stats.count_output(file, doc)
+    with rejects_file as rejects:
+        with run.clock.stage("write"):
+            for file, item in run.work.entries():
+                if isinstance(item, Reject):
+                    stats.count_reject(file)
+                    if rejects is not None:
+                        rejects.write(item.to_record())
+        docs: Iterator[Entry] = (entry for entry in run.clock.timed("read", run.work.entries()) if isinstance(entry[1], Document))
+        if config.clean is not None and config.site is not None:
+            site = config.site
+            docs = run.clock.timed("clean", tagged(lambda items: site_boilerplate_step(items, site), docs))
+        if config.dedup is not None:
+            dedup = config.dedup
+            docs = run.clock.timed("dedup", tagged(lambda items: dedup_step(items, dedup, index=config.index), docs))
+        with run.clock.stage("write"), JsonlWriter(config.output) as output:
+            for file, doc in docs:
+                if isinstance(doc, Reject):  # dedup rejects an id the index holds with another text
+                    stats.count_reject(file)
+                    run.on_reject(doc)
+                    if rejects is not None:
+                        rejects.write(doc.to_record())
+                    continue
+                if config.drop_duplicates and doc.dedup is not None and not doc.dedup.is_representative:
+                    stats.count_dropped(file)
+                    continue
+                output.write(doc.to_record())
+                stats.count_output(file, doc)
 
 
 def interruption_message(config: RunConfig, work: WorkDir, stage: str) -> str:

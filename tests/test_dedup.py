@@ -1,11 +1,17 @@
-"""Near-duplicate clusters on the team's golden wire variants."""
+"""Near-duplicate clusters: golden wire variants, a generated corpus, order independence, the clustering rules."""
 
 import json
 import random
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from cleanews import DedupConfig, Deduplicator
-from cleanews.dedup.shingles import containment, shingle_hashes, tokens
+from cleanews.dedup.clusters import Edges, canonical_order, centre_clusters
+from cleanews.dedup.evaluate import cluster_scores, merged_followups
+from cleanews.dedup.lsh import bucket_pairs
+from cleanews.dedup.verify import EdgeRule, one_hop_pairs
 
 VARIANTS = Path(__file__).resolve().parent.parent / "golden" / "dedup" / "wire-variants.jsonl"
 
@@ -14,17 +20,17 @@ def load() -> list[dict]:
     return [json.loads(line) for line in VARIANTS.read_text(encoding="utf-8").splitlines()]
 
 
-def cluster(records: list[dict], config: DedupConfig = DedupConfig()) -> dict[str, tuple[str, bool]]:
+def annotate(records: list[dict], config: DedupConfig = DedupConfig()) -> dict[str, object]:
     dedup = Deduplicator(config)
     for record in records:
         dedup.add(record["id"], record["text"])
-    return {r["id"]: (info.cluster_id, info.is_representative) for r, info in zip(records, dedup.assignments(), strict=True)}
+    return {r["id"]: info for r, info in zip(records, dedup.assignments(), strict=True)}
 
 
-def partition(assignments: dict[str, tuple[str, bool]]) -> set[frozenset[str]]:
+def partition(assignments: dict) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for doc_id, (cluster_id, _) in assignments.items():
-        groups.setdefault(cluster_id, set()).add(doc_id)
+    for doc_id, info in assignments.items():
+        groups.setdefault(info.cluster_id, set()).add(doc_id)
     return {frozenset(g) for g in groups.values()}
 
 
@@ -33,22 +39,31 @@ def test_republished_variants_cluster_and_the_followup_stays_apart() -> None:
     truth: dict[str, set[str]] = {}
     for record in records:
         truth.setdefault(record["expected_cluster"], set()).add(record["id"])
-    assert partition(cluster(records)) == {frozenset(g) for g in truth.values()}
+    assert partition(annotate(records)) == {frozenset(g) for g in truth.values()}
 
 
 def test_representative_is_the_longest_copy() -> None:
-    assignments = cluster(load())
-    assert assignments["wire-original"] == ("wire-original", True)
-    assert assignments["paper-trimmed"] == ("wire-original", False)
+    assignments = annotate(load())
+    assert (assignments["wire-original"].cluster_id, assignments["wire-original"].is_representative) == ("wire-original", True)
+    assert (assignments["paper-trimmed"].cluster_id, assignments["paper-trimmed"].is_representative) == ("wire-original", False)
+    assert assignments["wire-original"].cluster_size == 4
 
 
-def test_clusters_do_not_depend_on_input_order() -> None:
-    records = load()
-    expected = partition(cluster(records))
+def test_generated_corpus_copies_together_followups_apart(wire_corpus: list[dict]) -> None:
+    assignments = annotate(wire_corpus)
+    predicted = [assignments[r["id"]].cluster_id for r in wire_corpus]
+    scores = cluster_scores([r["cluster"] for r in wire_corpus], predicted)
+    assert scores.precision == 1.0
+    assert scores.recall >= 0.95
+    assert merged_followups(wire_corpus, predicted)[0] == 0
+
+
+def test_annotations_do_not_depend_on_input_order(wire_corpus: list[dict]) -> None:
+    expected = annotate(wire_corpus)
     for seed in range(3):
-        shuffled = records[:]
+        shuffled = wire_corpus[:]
         random.Random(seed).shuffle(shuffled)
-        assert partition(cluster(shuffled)) == expected
+        assert annotate(shuffled) == expected
 
 
 def test_exact_duplicates_up_to_case_and_punctuation() -> None:
@@ -59,13 +74,63 @@ def test_exact_duplicates_up_to_case_and_punctuation() -> None:
     assert a.cluster_id == b.cluster_id and a.cluster_size == 2
 
 
-def test_unicode_text_is_not_emptied() -> None:
-    assert tokens("서울 시장은 월요일") == ["서울", "시장은", "월요일"]
-    assert len(shingle_hashes(tokens("Москва заявила в понедельник о новых мерах"), 3)) == 5
+def test_documents_without_words_stay_alone() -> None:
+    dedup = Deduplicator()
+    for doc_id in ("a", "b"):
+        dedup.add(doc_id, "!!! ...")
+    assert [(a.cluster_id, a.cluster_size) for a in dedup.assignments()] == [("a", 1), ("b", 1)]
 
 
-def test_containment_measures_the_shorter_document() -> None:
-    whole = shingle_hashes(tokens(" ".join(f"w{i}" for i in range(100))), 3)
-    head = shingle_hashes(tokens(" ".join(f"w{i}" for i in range(40))), 3)
-    assert containment(head, whole) == 1.0
-    assert containment(whole, head) == 1.0
+def test_a_bucket_of_identical_documents_is_one_cluster_in_linear_pairs() -> None:
+    text = "Advertisement: subscribe to our newsletter for the latest headlines and offers today."
+    config = DedupConfig(max_bucket_partners=5)
+    dedup = Deduplicator(config)
+    for number in range(300):
+        dedup.add(f"ad{number:03d}", text)
+    assignments = dedup.assignments()
+    assert {a.cluster_size for a in assignments} == {300}
+    assert sum(a.is_representative for a in assignments) == 1
+    pairs = bucket_pairs(np.zeros(300, dtype=np.int64), np.arange(300), 5)
+    assert len(pairs) == 5 * 300 - 15 and set(pairs[:, 0].tolist()) == {0, 1, 2, 3, 4}
+
+
+def test_centre_clustering_does_not_chain() -> None:
+    # a ~ b ~ c but a !~ c: c shares b's tail only. b joins a; c cannot join b (not a representative).
+    ranks = np.arange(3)
+    edges = Edges(np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8]))
+    rep, score = centre_clusters(ranks, edges, np.full(3, -1))
+    assert rep.tolist() == [0, 0, 2]
+    assert score.tolist() == [1.0, 0.9, 1.0]
+
+
+def test_a_member_joins_its_best_representative_and_ties_go_to_the_earlier() -> None:
+    ranks = np.array([0, 1, 2])
+    edges = Edges(np.array([0, 1]), np.array([2, 2]), np.array([0.5, 0.7]))
+    assert centre_clusters(ranks, edges, np.full(3, -1))[0].tolist() == [0, 1, 1]
+    tied = Edges(np.array([1, 0]), np.array([2, 2]), np.array([0.7, 0.7]))
+    assert centre_clusters(ranks, tied, np.full(3, -1))[0].tolist() == [0, 1, 0]
+
+
+def test_one_hop_pairs_reach_the_representative_through_a_copy() -> None:
+    # 2 is a candidate of copy 1 only; 1's verified earlier neighbour is 0.
+    edges = Edges(np.array([0]), np.array([1]), np.array([0.9]))
+    pairs = one_hop_pairs(np.array([[1, 2]]), edges, np.arange(3))
+    assert [2, 0] in pairs.tolist()
+
+
+def test_canonical_order_is_longest_then_id() -> None:
+    assert canonical_order(np.array([10, 30, 30]), ["z", "b", "a"]).tolist() == [2, 1, 0]
+
+
+def test_edge_rule_needs_both_containments_unless_near_identical() -> None:
+    from cleanews.dedup.verify import PairScores
+
+    scores = PairScores(np.array([0.3, 0.3, 0.85]), np.array([0.9, 0.9, 0.9]), np.array([0.5, 0.05, 0.0]))
+    assert scores.passing(EdgeRule(0.4, 0.2, 0.8)).tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize("field, value", [("shingle_size", 0), ("num_perm", 8), ("threshold", 0.0), ("min_head_containment", 1.5),
+                                          ("head_tokens", 1)])
+def test_bad_settings_are_refused_with_the_setting_named(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=field):
+        DedupConfig(**{field: value})

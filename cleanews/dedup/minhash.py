@@ -1,0 +1,184 @@
+"""MinHash signatures of shingle blocks, vectorised, bit-identical to datasketch's "affine32" scheme.
+
+datasketch 2 (``MinHash(scheme="affine32")``) pre-mixes each 32-bit input
+hash with MurmurHash3's fmix32, then applies ``a * h + b mod 2**32`` for each
+permutation (``a`` odd) and keeps the minimum. Here the same arithmetic runs
+over a (permutations x shingles) matrix for many documents at once, and
+``np.minimum.reduceat`` takes each document's minimum. A signature equals
+``MinHash(num_perm, seed, scheme="affine32", hashfunc=lambda v: v)`` fed
+with the document's shingle values (tests check this against datasketch),
+so ``LeanMinHash`` and datasketch's LSH can use it.
+
+The head signature (shingles of the first tokens only) costs nothing extra:
+it is the minimum over the first part of each document's segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash
+
+from cleanews.dedup.shingles import Shingles, shingle_block
+
+SCHEME = "affine32"
+EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a MinHash that saw nothing
+# Shingles per matrix slice: with 128 permutations a slice is 8 MB, which
+# keeps the working set near the cache instead of the whole block's.
+SLICE_SHINGLES = 1 << 14
+
+
+@dataclass(frozen=True)
+class Permutations:
+    """The ``a`` (odd) and ``b`` parameters of datasketch's affine32 permutations."""
+
+    a: np.ndarray  # uint32[num_perm]
+    b: np.ndarray  # uint32[num_perm]
+
+    @classmethod
+    def make(cls, num_perm: int, seed: int) -> Permutations:
+        """The parameters datasketch draws for ``MinHash(num_perm, seed, scheme="affine32")``."""
+        generator = np.random.RandomState(seed)
+        a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        return cls(a, b)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (datasketch's pre-mix)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """MinHash signatures of a block of documents: whole text and head."""
+
+    full: np.ndarray  # uint32[docs, num_perm]
+    head: np.ndarray  # uint32[docs, num_perm]
+
+
+def signatures(shingles: Shingles, permutations: Permutations) -> Signatures:
+    """Signatures of every document of the block (all ``EMPTY`` for a document without shingles)."""
+    count = len(shingles)
+    full = np.full((count, len(permutations)), EMPTY, dtype=np.uint32)
+    head = full.copy()
+    mixed = fmix32(shingles.values)
+    buffer = np.empty((len(permutations), SLICE_SHINGLES), dtype=np.uint32)
+    start = 0
+    while start < count:
+        stop = slice_end(shingles.offsets, start)
+        fill_slice(shingles, mixed, permutations, (start, stop), buffer, (full, head))
+        start = stop
+    return Signatures(full, head)
+
+
+def slice_end(offsets: np.ndarray, start: int) -> int:
+    """The first document after ``start`` that no longer fits in one slice (at least one more)."""
+    stop = int(np.searchsorted(offsets, offsets[start] + SLICE_SHINGLES, side="right")) - 1
+    return min(max(stop, start + 1), len(offsets) - 1)
+
+
+def fill_slice(shingles: Shingles, mixed: np.ndarray, permutations: Permutations, docs: tuple[int, int],
+               buffer: np.ndarray, out: tuple[np.ndarray, np.ndarray]) -> None:
+    """Signatures of documents ``docs[0]:docs[1]``, written into ``out`` (full, head)."""
+    start, stop = docs
+    full, head = out
+    base = shingles.offsets[start]
+    doc_starts = shingles.offsets[start:stop] - base
+    head_ends = shingles.head_ends[start:stop] - base
+    doc_ends = shingles.offsets[start + 1 : stop + 1] - base
+    if doc_ends[-1] == 0:
+        return
+    width = int(doc_ends[-1])
+    matrix = buffer[:, :width] if width <= buffer.shape[1] else np.empty((len(permutations), width), dtype=np.uint32)
+    np.multiply(permutations.a[:, None], mixed[None, base : base + width], out=matrix)
+    matrix += permutations.b[:, None]
+    # Segments [doc start, head end) and [head end, doc end), skipping empty ones.
+    has_head = doc_ends > doc_starts
+    has_rest = doc_ends > head_ends
+    bounds = np.concatenate([doc_starts[has_head], head_ends[has_rest]])
+    order = np.argsort(bounds, kind="stable")
+    minima = np.minimum.reduceat(matrix, bounds[order], axis=1).T
+    position = np.empty(len(bounds), dtype=np.int64)
+    position[order] = np.arange(len(bounds))
+    heads = np.flatnonzero(has_head) + start
+    head[heads] = minima[position[: has_head.sum()]]
+    full[heads] = head[heads]
+    rests = np.flatnonzero(has_rest) + start
+    full[rests] = np.minimum(full[rests], minima[position[has_head.sum() :]])
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """What dedup keeps of each document: signatures and sizes, about 1 KB, never the text.
+
+    ``n_shingles`` and ``n_head`` count distinct shingles, the set sizes
+    that containment estimates need; ``n_tokens`` is the document length
+    the representative policy uses.
+    """
+
+    full: np.ndarray  # uint32[docs, num_perm]
+    head: np.ndarray  # uint32[docs, num_perm]
+    n_shingles: np.ndarray  # int64[docs]
+    n_head: np.ndarray  # int64[docs]
+    n_tokens: np.ndarray  # int64[docs]
+
+    def __len__(self) -> int:
+        return len(self.n_tokens)
+
+    def take(self, rows: np.ndarray) -> Sketches:
+        return Sketches(*(getattr(self, name)[rows] for name in SKETCH_FIELDS))
+
+    @classmethod
+    def concat(cls, parts: list[Sketches], num_perm: int) -> Sketches:
+        if not parts:
+            return cls.empty(num_perm)
+        return cls(*(np.concatenate([getattr(part, name) for part in parts]) for name in SKETCH_FIELDS))
+
+    @classmethod
+    def empty(cls, num_perm: int) -> Sketches:
+        signature = np.empty((0, num_perm), dtype=np.uint32)
+        count = np.empty(0, dtype=np.int64)
+        return cls(signature, signature, count, count, count)
+
+
+SKETCH_FIELDS = ("full", "head", "n_shingles", "n_head", "n_tokens")
+
+
+def sketch_block(texts: list[str], settings: SketchSettings) -> Sketches:
+    """The sketches of a block of texts: the record -> sketch step of every engine.
+
+    A document's sketch depends only on its own text and the settings, not
+    on the block it is computed in.
+    """
+    shingles = shingle_block(texts, settings.shingle_size, settings.head_tokens)
+    signed = signatures(shingles, settings.permutations)
+    return Sketches(
+        full=signed.full,
+        head=signed.head,
+        n_shingles=shingles.distinct,
+        n_head=shingles.distinct_head,
+        n_tokens=shingles.n_tokens,
+    )
+
+
+@dataclass(frozen=True)
+class SketchSettings:
+    """How texts become sketches (everything a stored sketch depends on)."""
+
+    shingle_size: int
+    head_tokens: int
+    permutations: Permutations
+
+
+def lean_minhash(signature: np.ndarray, seed: int) -> LeanMinHash:
+    """A signature as datasketch's LeanMinHash, for its LSH classes and storage."""
+    return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)

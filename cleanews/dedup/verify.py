@@ -1,0 +1,119 @@
+"""Candidate pairs -> verified edges, from MinHash signatures and shingle counts only.
+
+No text and no exact shingle set is needed, so pairs with documents of
+earlier runs (known only from the index) are verified like the others, and
+memory stays at about 1 KB a document.
+
+- Containment |A∩B| / min(|A|,|B|), not Jaccard: papers trim wire copy from
+  the bottom, so a trimmed copy is contained in the original even when it is
+  half its length. Estimated from the Jaccard estimate J and the set sizes:
+  |A∩B| = J (|A| + |B|) / (1 + J).
+- Head containment, the same over the shingles of the first tokens only:
+  copies keep the top of the story, while a follow-up has a new top and
+  reuses the background lower down, so its whole-text containment can be
+  high but its head containment is near zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleanews.config import DedupConfig
+from cleanews.dedup.clusters import Edges, orient
+from cleanews.dedup.lsh import positions_in_runs
+from cleanews.dedup.minhash import Sketches
+
+# Candidate pairs scored at a time: bounds the gathered signature rows
+# (pairs x num_perm x 4 bytes, four times).
+PAIR_CHUNK = 1 << 14
+# One-hop expansion: how many of a document's best earlier verified
+# neighbours (its likely representatives) its candidates are also paired with.
+EXPANSION_WIDTH = 4
+
+
+@dataclass(frozen=True)
+class EdgeRule:
+    """When a candidate pair is a duplicate (see DedupConfig)."""
+
+    min_containment: float
+    min_head_containment: float
+    identical_jaccard: float
+
+    @classmethod
+    def of(cls, config: DedupConfig) -> EdgeRule:
+        return cls(config.min_containment, config.min_head_containment, config.identical_jaccard)
+
+
+@dataclass(frozen=True)
+class PairScores:
+    jaccard: np.ndarray  # float64[pairs]
+    containment: np.ndarray
+    head_containment: np.ndarray
+
+    def passing(self, rule: EdgeRule) -> np.ndarray:
+        both = (self.containment >= rule.min_containment) & (self.head_containment >= rule.min_head_containment)
+        return both | (self.jaccard >= rule.identical_jaccard)
+
+
+def jaccard(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Row-wise MinHash Jaccard estimate: the share of equal signature values."""
+    return np.count_nonzero(first == second, axis=1) / first.shape[1]
+
+
+def containment(similarity: np.ndarray, first_size: np.ndarray, second_size: np.ndarray) -> np.ndarray:
+    """|A∩B| / min(|A|,|B|) from the Jaccard estimate and the set sizes, clipped to [0, 1].
+
+    >>> float(containment(np.array([0.5]), np.array([50]), np.array([100]))[0])
+    1.0
+    """
+    smaller = np.maximum(np.minimum(first_size, second_size), 1)
+    return np.minimum(similarity * (first_size + second_size) / ((1 + similarity) * smaller), 1.0)
+
+
+def score_pairs(sketches: Sketches, pairs: np.ndarray) -> PairScores:
+    """Scores of the document pairs (rows of int64[pairs, 2] indexing ``sketches``)."""
+    full = np.empty(len(pairs))
+    head = np.empty(len(pairs))
+    for start in range(0, len(pairs), PAIR_CHUNK):
+        first, second = pairs[start : start + PAIR_CHUNK, 0], pairs[start : start + PAIR_CHUNK, 1]
+        full[start : start + PAIR_CHUNK] = jaccard(sketches.full[first], sketches.full[second])
+        head[start : start + PAIR_CHUNK] = jaccard(sketches.head[first], sketches.head[second])
+    first, second = pairs[:, 0], pairs[:, 1]
+    return PairScores(
+        jaccard=full,
+        containment=containment(full, sketches.n_shingles[first], sketches.n_shingles[second]),
+        head_containment=containment(head, sketches.n_head[first], sketches.n_head[second]),
+    )
+
+
+def verified_edges(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule) -> Edges:
+    """The pairs that pass the rule, scored by their estimated containment."""
+    scores = score_pairs(sketches, pairs)
+    keep = scores.passing(rule)
+    return Edges(pairs[keep, 0], pairs[keep, 1], scores.containment[keep])
+
+
+def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray) -> np.ndarray:
+    """New pairs (d, x): (d, c) is a candidate and x is one of c's best earlier verified neighbours.
+
+    LSH misses some copy-original pairs (heavy edits leave a low Jaccard)
+    while finding the copy with another copy of the same story; that copy's
+    representative is then among its best earlier neighbours. Deterministic:
+    "best" is by score, then rank.
+    """
+    earlier, later, score = orient(edges, ranks)
+    order = np.lexsort((ranks[earlier], -score, later))
+    earlier, later = earlier[order], later[order]
+    keep = positions_in_runs(later) < EXPANSION_WIDTH
+    earlier, later = earlier[keep], later[keep]
+    starts = np.searchsorted(later, np.arange(len(ranks) + 1))
+    both = np.concatenate([candidates, candidates[:, ::-1]])
+    via = both[:, 1]
+    counts = starts[via + 1] - starts[via]
+    origin = np.repeat(both[:, 0], counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    targets = earlier[np.repeat(starts[via], counts) + within]
+    useful = origin != targets
+    return np.stack([origin[useful], targets[useful]], axis=1)

@@ -1,0 +1,117 @@
+"""The persistent index: later batches join earlier clusters; re-runs, crashes and mismatches are safe."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanews import DedupConfig, Deduplicator
+from cleanews.cli import main
+from cleanews.dedup import DedupIndex, IdConflict
+from cleanews.errors import IndexFileError, IndexMismatchError
+
+STORY = (
+    "RIVERTON, Ore. (AP) — A wildfire that forced thousands of people from their homes grew overnight, officials said. "
+    "Crews worked through the night to protect two small towns as winds pushed the flames east. "
+    "The fire has burned more than 40 square miles of timber and brush since it started on Friday. "
+    "No injuries have been reported, but at least a dozen buildings were destroyed, the county sheriff said. "
+)
+OTHER = "The Riverton school board on Tuesday approved a $48 million budget for next year, raising teacher pay by three percent."
+
+
+def run_batch(path: Path, records: list[tuple[str, str]], config: DedupConfig = DedupConfig()) -> dict:
+    with DedupIndex(str(path), config) as index:
+        dedup = Deduplicator(config, index)
+        for doc_id, text in records:
+            dedup.add(doc_id, text)
+        return {doc_id: a for (doc_id, _), a in zip(records, dedup.assignments(), strict=True)}
+
+
+def counts(path: Path) -> tuple[int, ...]:
+    with sqlite3.connect(path) as db:
+        return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("docs", "bands", "clusters", "batches"))
+
+
+def test_a_later_duplicate_joins_the_earlier_cluster_with_its_id(tmp_path: Path) -> None:
+    index = tmp_path / "dedup.sqlite"
+    first = run_batch(index, [("orig", STORY * 2), ("budget", OTHER)])
+    # The later copy is even longer (a local paragraph) but the earlier cluster keeps its representative.
+    second = run_batch(index, [("copy", STORY * 2 + "Local officials opened a shelter at the high school."), ("new", "A new story.")])
+    assert first["orig"].cluster_id == "orig" and first["orig"].is_representative
+    assert (second["copy"].cluster_id, second["copy"].cluster_size, second["copy"].is_representative) == ("orig", 2, False)
+    assert (second["new"].cluster_id, second["new"].cluster_size) == ("new", 1)
+    again = run_batch(index, [("orig", STORY * 2)])
+    assert (again["orig"].cluster_id, again["orig"].cluster_size, again["orig"].is_representative) == ("orig", 2, True)
+
+
+def test_a_re_run_gives_the_same_answers_and_adds_nothing(tmp_path: Path) -> None:
+    index = tmp_path / "dedup.sqlite"
+    batch = [("a", STORY * 2), ("b", STORY * 2 + "More."), ("c", OTHER)]
+    first = run_batch(index, batch)
+    before = counts(index)
+    assert run_batch(index, batch) == first
+    assert counts(index) == before
+
+
+def test_a_crash_mid_batch_leaves_the_index_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path / "dedup.sqlite"
+    run_batch(index, [("a", STORY * 2)])
+    before = counts(index)
+    original = DedupIndex.append
+
+    def append_then_crash(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        raise KeyboardInterrupt  # as if the process were stopped after writing
+
+    monkeypatch.setattr(DedupIndex, "append", append_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(index, [("b", STORY * 2 + "More."), ("c", OTHER)])
+    monkeypatch.undo()
+    assert counts(index) == before
+    assert run_batch(index, [("b", STORY * 2 + "More.")])["b"].cluster_id == "a"
+
+
+def test_an_index_refuses_other_settings(tmp_path: Path) -> None:
+    index = tmp_path / "dedup.sqlite"
+    run_batch(index, [("a", STORY)])
+    with pytest.raises(IndexMismatchError, match="shingle_size=2 in the index, 3 in this run"):
+        DedupIndex(str(index), DedupConfig(shingle_size=3))
+
+
+def test_a_file_that_is_no_index_is_named(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a database, just some text that is long enough " * 20)
+    with pytest.raises(IndexFileError, match="notes.txt"):
+        DedupIndex(str(bogus), DedupConfig())
+
+
+def test_index_uses_write_ahead_logging(tmp_path: Path) -> None:
+    index = tmp_path / "dedup.sqlite"
+    run_batch(index, [("a", STORY)])
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_id_reused_for_another_text_is_a_conflict(tmp_path: Path) -> None:
+    index = tmp_path / "dedup.sqlite"
+    run_batch(index, [("a", STORY)])
+    result = run_batch(index, [("a", OTHER), ("b", OTHER), ("b", STORY + " Changed.")])
+    assert isinstance(result["a"], IdConflict) and "already in the index" in result["a"].reason
+    assert isinstance(result["b"], IdConflict) and "earlier in this batch" in result["b"].reason
+
+
+def test_cli_index_across_two_runs(tmp_path: Path) -> None:
+    index, day1, day2 = tmp_path / "seen.sqlite", tmp_path / "day1.jsonl", tmp_path / "day2.jsonl"
+    day1.write_text(json.dumps({"id": "ap-1", "text": STORY * 2}) + "\n")
+    day2.write_text(json.dumps({"id": "paper-9", "text": STORY * 2 + "Local officials opened a shelter."}) + "\n"
+                    + json.dumps({"id": "ap-1", "text": OTHER}) + "\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["dedup", str(day1), "--index", str(index), "-q"]).exit_code == 0
+    result = runner.invoke(main, ["dedup", str(day2), "--index", str(index)])
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["dedup"]["cluster_id"] == "ap-1" and record["dedup"]["is_representative"] is False
+    assert f"rejected {day2}:2: id 'ap-1' is already in the index with a different text" in result.stderr
+    mismatch = runner.invoke(main, ["dedup", str(day1), "--index", str(index), "--shingle-size", "3"])
+    assert mismatch.exit_code == 1 and "other dedup settings" in mismatch.stderr

@@ -1,0 +1,93 @@
+"""Vectorised tokens, shingles and MinHash signatures against their references (and datasketch)."""
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanews.dedup.minhash import Permutations, SketchSettings, lean_minhash, signatures, sketch_block
+from cleanews.dedup.shingles import SHINGLE_BASE, MASK64, reference_token_hash, shingle_block, token_hashes, tokens
+
+TRICKY = [
+    "“Don’t” PANIC, said Ωmega", "ﬁne ﬂour", "cafe\u0301 CAFÉ", "İstanbul ß Straße", "서울 시장은 월요일",
+    "Москва заявила в понедельник", "Ａｂｃ ｄｅｆ", "ᄀ\u1161 가", "x_y 12 ٣٤", "", "!!!", "a", "a b", "\ud800 lone",
+]
+# Characters that exercise normalisation: ligatures, combining marks, fullwidth, Hangul jamo, case folding.
+ALPHABET = st.sampled_from(list("aZ09_ .,\n—“”’") + ["ﬁ", "\u0301", "É", "ß", "İ", "Ａ", "ᄀ", "\u1161", "가", "Ω", "٣", "\u00a0", "ǅ"])
+
+
+def reference_shingles(text: str, size: int) -> list[int]:
+    hashes = [reference_token_hash(token) for token in tokens(text)]
+    width = min(size, len(hashes))
+    out = []
+    for start in range(len(hashes) - width + 1) if hashes else []:
+        total = 0
+        for value in hashes[start : start + width]:
+            total = (total * SHINGLE_BASE + value) & MASK64
+        out.append(total >> 32)
+    return out
+
+
+@given(st.lists(st.text(ALPHABET, max_size=30), min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_token_hashes_equal_hashing_the_reference_tokens(texts: list[str]) -> None:
+    hashes, offsets = token_hashes(texts)
+    for number, text in enumerate(texts):
+        assert hashes[offsets[number] : offsets[number + 1]].tolist() == [reference_token_hash(t) for t in tokens(text)]
+
+
+def test_tricky_texts_tokenise_like_the_reference() -> None:
+    hashes, offsets = token_hashes(TRICKY)
+    for number, text in enumerate(TRICKY):
+        assert hashes[offsets[number] : offsets[number + 1]].tolist() == [reference_token_hash(t) for t in tokens(text)]
+    assert tokens("서울 시장은 월요일") == ["서울", "시장은", "월요일"]
+
+
+def test_shingles_heads_and_set_sizes() -> None:
+    texts = ["one two three four five", "one two", "", "w " * 10]
+    block = shingle_block(texts, 3, 4)
+    for number, text in enumerate(texts):
+        values = block.values[block.offsets[number] : block.offsets[number + 1]].tolist()
+        assert values == reference_shingles(text, 3)
+    assert np.diff(block.offsets).tolist() == [3, 1, 0, 8]
+    assert (block.head_ends - block.offsets[:-1]).tolist() == [2, 1, 0, 2]  # shingles inside the first 4 tokens
+    assert block.distinct.tolist() == [3, 1, 0, 1] and block.distinct_head.tolist() == [2, 1, 0, 1]
+
+
+def test_permutations_are_datasketchs() -> None:
+    ours = Permutations.make(64, 7)
+    theirs = MinHash(num_perm=64, seed=7, scheme="affine32").permutations
+    assert np.array_equal(ours.a, theirs[0]) and np.array_equal(ours.b, theirs[1])
+
+
+def test_signatures_equal_datasketch_affine32_bit_for_bit() -> None:
+    texts = TRICKY + [" ".join(f"word{i % 97} w{i}" for i in range(700))]
+    block = shingle_block(texts, 2, 150)
+    signed = signatures(block, Permutations.make(128, 3))
+    for number in range(len(texts)):
+        for part, end in ((signed.full, block.offsets[number + 1]), (signed.head, block.head_ends[number])):
+            oracle = MinHash(num_perm=128, seed=3, scheme="affine32", hashfunc=lambda value: value)
+            oracle.update_batch(block.values[block.offsets[number] : end].tolist())
+            assert np.array_equal(part[number], oracle.hashvalues)
+
+
+def test_a_sketch_does_not_depend_on_its_block() -> None:
+    settings_ = SketchSettings(2, 150, Permutations.make(128, 1))
+    alone = sketch_block(["The council voted on Tuesday to raise fees."], settings_)
+    among = sketch_block(["Other text first.", "The council voted on Tuesday to raise fees.", ""], settings_)
+    for name in ("full", "head", "n_shingles", "n_head", "n_tokens"):
+        assert np.array_equal(getattr(alone, name)[0], getattr(among, name)[1])
+
+
+def test_signatures_serve_datasketch_lsh() -> None:
+    story = "The storm hit the coast on Monday and thousands of homes lost power, officials said."
+    sketches = sketch_block([story * 2, story * 2 + " Crews are at work.", "A budget vote in the north."],
+                            SketchSettings(2, 150, Permutations.make(128, 1)))
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for number in range(3):
+        lsh.insert(number, lean_minhash(sketches.full[number], seed=1))
+    assert sorted(lsh.query(lean_minhash(sketches.full[0], seed=1))) == [0, 1]
+    lean = lean_minhash(sketches.full[0], seed=1)
+    buffer = bytearray(lean.bytesize())
+    lean.serialize(buffer)
+    assert LeanMinHash.deserialize(buffer) == lean
