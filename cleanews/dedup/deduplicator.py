@@ -20,15 +20,10 @@ import numpy as np
 from cleanews.config import DedupConfig
 from cleanews.dedup.clusters import Edges, canonical_order, centre_clusters
 from cleanews.dedup.index import DedupIndex, IndexNodes, Known, NewDocs
-from cleanews.dedup.lsh import PairSet, band_keys, bucket_pairs, positions_in_runs
-from cleanews.dedup.minhash import Permutations, Sketches, SketchSettings, sketch_block
+from cleanews.dedup.lsh import PairSet, band_keys, bands, bucket_pairs, positions_in_runs
+from cleanews.dedup.minhash import BLOCK_CODE_POINTS, Permutations, SketchBuffer, Sketches, SketchSettings, sketch_block
 from cleanews.dedup.verify import EdgeRule, one_hop_pairs, verified_edges
 from cleanews.document import DedupInfo
-
-# Code points sketched together: large enough to amortise NumPy calls,
-# small enough to stay in the CPU cache (measured: 2**18 is ~2x faster than 2**22).
-BLOCK_CODE_POINTS = 1 << 18
-
 
 @dataclass(frozen=True)
 class IdConflict:
@@ -66,7 +61,7 @@ class Deduplicator:
         self._ids: list[str] = []
         self._pending: list[str] = []
         self._pending_points = 0
-        self._blocks: list[Sketches] = []
+        self._buffer = SketchBuffer(config.num_perm)
 
     def add(self, doc_id: str, text: str) -> None:
         self._ids.append(doc_id)
@@ -77,22 +72,18 @@ class Deduplicator:
 
     def _flush(self) -> None:
         if self._pending:
-            self._blocks.append(sketch_block(self._pending, self.settings))
+            self._buffer.append(sketch_block(self._pending, self.settings))
             self._pending, self._pending_points = [], 0
 
-    def sketches(self) -> Sketches:
-        """The sketches of all documents added so far, in input order."""
-        self._flush()
-        if len(self._blocks) != 1:
-            self._blocks = [Sketches.concat(self._blocks, self.config.num_perm)]
-        return self._blocks[0]
-
     def assignments(self) -> list[Assignment]:
-        sketches = self.sketches()
+        """Cluster the documents added so far (one batch); the deduplicator is then empty again."""
+        self._flush()
+        ids, self._ids = self._ids, []
+        buffer, self._buffer = self._buffer, SketchBuffer(self.config.num_perm)
         if self.index is None:
-            return assign_batch(self._ids, sketches, self.config, None)
+            return assign_batch(ids, buffer, self.config, None)
         with self.index.batch():
-            return assign_batch(self._ids, sketches, self.config, self.index)
+            return assign_batch(ids, buffer, self.config, self.index)
 
 
 @dataclass
@@ -105,7 +96,7 @@ class Split:
     conflicts: dict[int, IdConflict] = field(default_factory=dict)
 
 
-def split_batch(ids: list[str], sketches: Sketches, index: DedupIndex | None) -> Split:
+def split_batch(ids: list[str], sketches: SketchBuffer, index: DedupIndex | None) -> Split:
     """With an index, ids name documents: a known id with the same text is reused, with another text rejected."""
     split = Split()
     if index is None:
@@ -116,12 +107,12 @@ def split_batch(ids: list[str], sketches: Sketches, index: DedupIndex | None) ->
     for position, doc_id in enumerate(ids):
         earlier = known.get(doc_id)
         if earlier is not None:
-            if np.array_equal(earlier.full, sketches.full[position]):
+            if np.array_equal(earlier.full, sketches.row("full", position)):
                 split.stored[position] = earlier
             else:
                 split.conflicts[position] = IdConflict(f"id {doc_id!r} is already in the index with a different text")
         elif doc_id in first:
-            if np.array_equal(sketches.full[first[doc_id]], sketches.full[position]):
+            if np.array_equal(sketches.row("full", first[doc_id]), sketches.row("full", position)):
                 split.aliases[position] = first[doc_id]
             else:
                 split.conflicts[position] = IdConflict(f"id {doc_id!r} appears earlier in this batch with a different text")
@@ -143,17 +134,17 @@ class Graph:
     index_nodes: IndexNodes
 
 
-def assign_batch(ids: list[str], sketches: Sketches, config: DedupConfig, index: DedupIndex | None) -> list[Assignment]:
+def assign_batch(ids: list[str], sketches: SketchBuffer, config: DedupConfig, index: DedupIndex | None) -> list[Assignment]:
+    """Every record's assignment, in input order (the buffer is emptied on the way)."""
     split = split_batch(ids, sketches, index)
     new_ids = [ids[p] for p in split.new]
-    order = canonical_order(sketches.n_tokens[split.new], new_ids)
+    order = canonical_order(sketches.column("n_tokens")[split.new], new_ids)
     positions = np.array(split.new, dtype=np.int64)[order]
     new_ids = [new_ids[p] for p in order]
-    graph = build_graph(sketches.take(positions), config, index)
+    graph = build_graph(sketches.layout(positions), config, index)
     rule = EdgeRule.of(config)
     edges = verified_edges(graph.sketches, graph.candidates, rule)
-    extra = one_hop_pairs(graph.candidates, with_membership(edges, graph), graph.ranks)
-    extra = fresh_pairs(extra, graph)
+    extra = one_hop_pairs(graph.candidates, with_membership(edges, graph), graph.ranks, len(positions))
     edges = concat_edges(edges, verified_edges(graph.sketches, extra, rule))
     rep, score = centre_clusters(graph.ranks, edges, graph.fixed)
     return annotate(ids, split, positions, new_ids, graph, rep, score, index)
@@ -162,32 +153,35 @@ def assign_batch(ids: list[str], sketches: Sketches, config: DedupConfig, index:
 def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) -> Graph:
     """Candidate pairs of the new documents among themselves and with the index's documents."""
     count = len(new)
-    has_shingles = np.flatnonzero(new.n_shingles > 0)
-    pairs = PairSet(count)
+    has_shingles = np.flatnonzero(new.n_shingles > 0)  # documents without words are never candidates
+    pairs = PairSet()
     cross: list[np.ndarray] = []
-    band_list = list(band_keys(new.take(has_shingles), config))
-    keep = np.zeros((count, len(band_list)), dtype=bool)
+    keep = np.zeros((count, len(bands(config))), dtype=bool)
     probe = index is not None and not index.is_empty()
-    for band, keys in enumerate(band_list):
+    for band, all_keys in enumerate(band_keys(new, config)):
+        keys = all_keys[has_shingles]
         pairs.add(has_shingles[bucket_pairs(keys, has_shingles, config.max_bucket_partners)])
         existing = np.zeros(len(keys), dtype=np.int64)
         if probe:
-            found_keys, found_docs = index.probe(keys)
+            found_keys, found_docs = index.probe(band, keys)
             cross.append(match_keys(keys, has_shingles, found_keys, found_docs))
             existing = np.searchsorted(found_keys, keys, "right") - np.searchsorted(found_keys, keys, "left")
         order = np.lexsort((has_shingles, keys))
         place = np.empty(len(keys), dtype=np.int64)
         place[order] = positions_in_runs(keys[order])
         keep[has_shingles, band] = place + existing < config.max_bucket_partners
-    in_batch = pairs.pairs()
     cross_pairs = np.concatenate(cross) if cross else np.empty((0, 2), dtype=np.int64)
-    nodes = index.fetch(cross_pairs[:, 1]) if probe else IndexNodes(
-        np.empty(0, dtype=np.int64), Sketches.empty(config.num_perm), np.empty(0, dtype=np.int64))
-    cross_pairs = np.unique(np.stack([cross_pairs[:, 0], count + np.searchsorted(nodes.docs, cross_pairs[:, 1])], axis=1), axis=0)
+    if not len(cross_pairs):
+        return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), pairs.pairs(), keep, no_index_nodes(config))
+    nodes = index.fetch(cross_pairs[:, 1])
+    pairs.add(np.stack([cross_pairs[:, 0], count + np.searchsorted(nodes.docs, cross_pairs[:, 1])], axis=1))
     fixed = np.concatenate([np.full(count, -1, dtype=np.int64), count + np.searchsorted(nodes.docs, nodes.reps)])
     ranks = np.concatenate([len(nodes.docs) + np.arange(count), np.arange(len(nodes.docs))])
-    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed,
-                 np.concatenate([in_batch, cross_pairs]), keep, nodes)
+    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed, pairs.pairs(), keep, nodes)
+
+
+def no_index_nodes(config: DedupConfig) -> IndexNodes:
+    return IndexNodes(np.empty(0, dtype=np.int64), Sketches.empty(config.num_perm), np.empty(0, dtype=np.int64))
 
 
 def match_keys(keys: np.ndarray, nodes: np.ndarray, found_keys: np.ndarray, found_docs: np.ndarray) -> np.ndarray:
@@ -203,18 +197,6 @@ def with_membership(edges: Edges, graph: Graph) -> Edges:
     count = len(graph.ranks) - len(graph.index_nodes.docs)
     members = np.flatnonzero(graph.fixed[count:] != np.arange(count, len(graph.ranks))) + count
     return concat_edges(edges, Edges(members, graph.fixed[members], np.ones(len(members))))
-
-
-def fresh_pairs(extra: np.ndarray, graph: Graph) -> np.ndarray:
-    """Expansion pairs that involve a new document and are not candidates already."""
-    count = len(graph.ranks) - len(graph.index_nodes.docs)
-    extra = extra[(extra[:, 0] < count) | (extra[:, 1] < count)]
-    pairs = PairSet(len(graph.ranks))
-    pairs.add(extra)
-    known = PairSet(len(graph.ranks))
-    known.add(graph.candidates)
-    codes, seen = pairs.codes(), known.codes()
-    return pairs.decode(codes[~np.isin(codes, seen, assume_unique=True)])
 
 
 def concat_edges(first: Edges, second: Edges) -> Edges:
@@ -251,6 +233,6 @@ def annotate(ids: list[str], split: Split, positions: np.ndarray, new_ids: list[
     for position, earlier in split.aliases.items():
         results[position] = results[earlier]
     if index is not None:
-        index.append(NewDocs(new_ids, graph.sketches.take(np.arange(count)), cluster, score, graph.keep_bands),
+        index.append(NewDocs(new_ids, graph.sketches.take(slice(0, count)), cluster, score[:count], graph.keep_bands),
                      first_doc, {doc: sizes[doc] for doc in added[0].tolist()})
     return [result for result in results if result is not None]

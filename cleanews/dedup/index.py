@@ -10,7 +10,8 @@ Tables::
                                      (datasketch LeanMinHash values, scheme affine32);
                                      cluster: doc number of the cluster's representative
     clusters(rep, size)
-    bands(key, doc)                  LSH bucket keys (WITHOUT ROWID)
+    bands(band, key, doc)            LSH bucket keys (WITHOUT ROWID; band first, so that a
+                                     batch's rows, sorted by key within each band, append)
 
 Each run is one batch and one ``BEGIN IMMEDIATE ... COMMIT`` transaction
 (WAL journal): a crash leaves all of a batch or none of it, and the write
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from itertools import repeat
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +49,8 @@ CREATE TABLE IF NOT EXISTS docs(
     n_tokens INTEGER NOT NULL, n_shingles INTEGER NOT NULL, n_head INTEGER NOT NULL,
     full BLOB NOT NULL, head BLOB NOT NULL, cluster INTEGER NOT NULL, similarity REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS clusters(rep INTEGER PRIMARY KEY, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
 """
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY",
            "PRAGMA cache_size=-131072", "PRAGMA busy_timeout=60000")
@@ -164,15 +167,17 @@ class DedupIndex:
                 found[ext_id] = Known(doc, np.frombuffer(full, dtype="<u4"), cluster, similarity)
         return found
 
-    def probe(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(key, doc) rows of the index's buckets for the given keys, sorted."""
+    def probe(self, band: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key, doc) rows of the index's buckets of ``band`` for the given keys, sorted."""
         unique = np.unique(keys)
         found_keys, found_docs = [], []
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe(key INTEGER PRIMARY KEY)")
         self.db.execute("DELETE FROM probe")
         for start in range(0, len(unique), CHUNK_ROWS):
             self.db.executemany("INSERT INTO probe VALUES (?)", ((int(k),) for k in unique[start : start + CHUNK_ROWS]))
-        for key, doc in self.db.execute("SELECT b.key, b.doc FROM probe p JOIN bands b ON b.key = p.key ORDER BY b.key, b.doc"):
+        rows = self.db.execute("SELECT b.key, b.doc FROM probe p JOIN bands b ON b.band = ? AND b.key = p.key "
+                               "ORDER BY b.key, b.doc", (band,))
+        for key, doc in rows:
             found_keys.append(key)
             found_docs.append(doc)
         self.db.execute("DELETE FROM probe")
@@ -250,7 +255,8 @@ class DedupIndex:
             order = kept[np.argsort(keys[kept], kind="stable")]
             for start in range(0, len(order), CHUNK_ROWS):
                 part = order[start : start + CHUNK_ROWS]
-                self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", zip(keys[part].tolist(), docs[part].tolist()))
+                self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?, ?)",
+                                    zip(repeat(band), keys[part].tolist(), docs[part].tolist()))
         self.db.executemany("INSERT INTO clusters VALUES (?, ?) ON CONFLICT(rep) DO UPDATE SET size = excluded.size",
                             sorted(grown.items()))
         self.db.execute("INSERT INTO batches VALUES (?, ?, ?)",

@@ -109,33 +109,43 @@ def positions_in_runs(sorted_keys: np.ndarray) -> np.ndarray:
 
 
 class PairSet:
-    """Distinct document pairs collected band by band, kept compact as sorted int64 codes."""
+    """Distinct unordered pairs of node numbers (below 2**31), kept compact as sorted int64 codes."""
 
-    def __init__(self, count: int):
-        self.count = max(count, 1)
+    BASE = 1 << 32
+
+    def __init__(self) -> None:
         self._codes = np.empty(0, dtype=np.int64)
         self._pending: list[np.ndarray] = []
         self._pending_size = 0
 
+    @classmethod
+    def encode(cls, pairs: np.ndarray) -> np.ndarray:
+        return np.minimum(pairs[:, 0], pairs[:, 1]) * cls.BASE + np.maximum(pairs[:, 0], pairs[:, 1])
+
+    @classmethod
+    def decode(cls, codes: np.ndarray) -> np.ndarray:
+        return np.stack([codes // cls.BASE, codes % cls.BASE], axis=1)
+
     def add(self, pairs: np.ndarray) -> None:
-        low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
-        self._pending.append(low * self.count + high)
-        self._pending_size += len(pairs)
+        self.add_codes(self.encode(pairs))
+
+    def add_codes(self, codes: np.ndarray) -> None:
+        self._pending.append(codes)
+        self._pending_size += len(codes)
         if self._pending_size > max(len(self._codes), 1 << 20):
             self._merge()
 
     def _merge(self) -> None:
-        self._codes = np.unique(np.concatenate([self._codes, *self._pending]))
+        codes = np.concatenate([self._codes, *self._pending])
+        codes.sort()  # a SIMD sort; np.unique would hash, several times slower here
+        self._codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
         self._pending, self._pending_size = [], 0
 
     def codes(self) -> np.ndarray:
-        """The distinct pairs as sorted codes smaller * count + larger."""
+        """The distinct pairs as sorted codes smaller * BASE + larger."""
         self._merge()
         return self._codes
 
-    def decode(self, codes: np.ndarray) -> np.ndarray:
-        return np.stack([codes // self.count, codes % self.count], axis=1)
-
     def pairs(self) -> np.ndarray:
-        """int64[pairs, 2], (smaller, larger) index, sorted."""
+        """int64[pairs, 2]: (smaller, larger), sorted."""
         return self.decode(self.codes())

@@ -27,6 +27,9 @@ EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a MinHash that saw nothi
 # Shingles per matrix slice: with 128 permutations a slice is 8 MB, which
 # keeps the working set near the cache instead of the whole block's.
 SLICE_SHINGLES = 1 << 14
+# Code points sketched together: large enough to amortise NumPy calls, small
+# enough to stay in the CPU cache (measured: 2**18 is about 2x faster than 2**22).
+BLOCK_CODE_POINTS = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,86 @@ class Sketches:
 
 
 SKETCH_FIELDS = ("full", "head", "n_shingles", "n_head", "n_tokens")
+
+
+class SketchBuffer:
+    """Sketches collected block by block in fixed-size chunks, then laid out once in any row order.
+
+    Laying out copies each chunk into place and frees it, so memory peaks at
+    one copy of all sketches plus one chunk, not at two copies (as
+    concatenating, or growing an array by doubling, would).
+    """
+
+    def __init__(self, num_perm: int, chunk_docs: int = 1 << 16):
+        self.num_perm = num_perm
+        self.chunk_docs = chunk_docs  # 1 << 16 documents: 32 MB signature chunks, allocated with mmap
+        self._chunks: list[Sketches] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, sketches: Sketches) -> None:
+        done = 0
+        while done < len(sketches):
+            at = self._count % self.chunk_docs
+            if at == 0:
+                self._chunks.append(self._new_chunk())
+            size = min(len(sketches) - done, self.chunk_docs - at)
+            for name in SKETCH_FIELDS:
+                getattr(self._chunks[-1], name)[at : at + size] = getattr(sketches, name)[done : done + size]
+            done += size
+            self._count += size
+
+    def _new_chunk(self) -> Sketches:
+        signature = (self.chunk_docs, self.num_perm)
+        count = self.chunk_docs
+        return Sketches(np.empty(signature, np.uint32), np.empty(signature, np.uint32),
+                        np.empty(count, np.int64), np.empty(count, np.int64), np.empty(count, np.int64))
+
+    def column(self, name: str) -> np.ndarray:
+        """One field for all documents (meant for the small per-document counts)."""
+        if not self._chunks:
+            return getattr(Sketches.empty(self.num_perm), name)
+        return np.concatenate([getattr(chunk, name) for chunk in self._chunks])[: self._count]
+
+    def row(self, name: str, position: int) -> np.ndarray:
+        return getattr(self._chunks[position // self.chunk_docs], name)[position % self.chunk_docs]
+
+    def layout(self, rows: np.ndarray) -> Sketches:
+        """The sketches of input positions ``rows``, in that order. Empties the buffer."""
+        destination = np.full(self._count, -1, dtype=np.int64)
+        destination[rows] = np.arange(len(rows))
+        empty = Sketches.empty(self.num_perm)
+        out = {name: np.empty((len(rows),) + getattr(empty, name).shape[1:], getattr(empty, name).dtype)
+               for name in SKETCH_FIELDS}
+        chunks, self._chunks, count, self._count = self._chunks, [], self._count, 0
+        for number in range(len(chunks)):
+            chunk, chunks[number] = chunks[number], None  # type: ignore[call-overload]
+            start = number * self.chunk_docs
+            targets = destination[start : min(start + self.chunk_docs, count)]
+            wanted = np.flatnonzero(targets >= 0)
+            for name in SKETCH_FIELDS:
+                out[name][targets[wanted]] = getattr(chunk, name)[wanted]
+            del chunk
+        return Sketches(**out)
+
+
+def sketch_texts(texts: list[str], settings: SketchSettings, block_code_points: int = BLOCK_CODE_POINTS) -> Sketches:
+    """Sketches of any number of texts, computed in blocks of about ``block_code_points`` code points.
+
+    The result does not depend on the block size.
+    """
+    buffer = SketchBuffer(len(settings.permutations))
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (size < block_code_points or stop == start):
+            size += len(texts[stop])
+            stop += 1
+        buffer.append(sketch_block(texts[start:stop], settings))
+        start = stop
+    return buffer.layout(np.arange(len(buffer)))
 
 
 def sketch_block(texts: list[str], settings: SketchSettings) -> Sketches:

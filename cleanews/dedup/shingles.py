@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,13 +228,21 @@ def shingle_block(texts: Sequence[str], shingle_size: int, head_tokens: int) -> 
         tails = [combine(hashes[token_offsets[doc] :], int(n_tokens[doc]), 1)[0] for doc in short]
         combined = np.insert(combined, offsets[short] - np.arange(len(short)), tails)
     # The high half of the combination is a well-mixed 32-bit hash; datasketch mixes it again (fmix32).
-    values = (combined >> np.uint64(32)).astype(np.uint32)
+    values = combined.view(np.uint32)[1::2] if sys.byteorder == "little" else combined.view(np.uint32)[0::2]
     head_counts = np.minimum(counts, max(head_tokens - shingle_size + 1, 1))
-    owner = np.repeat(np.arange(len(counts), dtype=np.uint64), counts)
-    in_head = np.arange(len(values)) - np.repeat(offsets[:-1], counts) < np.repeat(head_counts, counts)
-    codes = (owner << np.uint64(32)) | values
-    return Shingles(values, offsets, offsets[:-1] + head_counts, n_tokens,
-                    distinct_per_doc(codes, len(counts)), distinct_per_doc(codes[in_head], len(counts)))
+    head_ends = offsets[:-1] + head_counts
+    codes = np.repeat(np.arange(len(counts), dtype=np.uint64) << np.uint64(32), counts) | values
+    return Shingles(values, offsets, head_ends, n_tokens,
+                    distinct_per_doc(codes, len(counts)), distinct_per_doc(codes[inside_heads(offsets, head_ends)], len(counts)))
+
+
+def inside_heads(offsets: np.ndarray, head_ends: np.ndarray) -> np.ndarray:
+    """bool per shingle: inside its document's head (+1 where a head starts, -1 where it ends, summed)."""
+    marks = np.zeros(int(offsets[-1]) + 1, dtype=np.int8)
+    nonempty = head_ends > offsets[:-1]
+    marks[offsets[:-1][nonempty]] += 1
+    marks[head_ends[nonempty]] -= 1
+    return np.cumsum(marks[:-1], dtype=np.int8) > 0
 
 
 def distinct_per_doc(codes: np.ndarray, documents: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 
 from cleanews.config import DedupConfig
 from cleanews.dedup.clusters import Edges, orient
-from cleanews.dedup.lsh import positions_in_runs
+from cleanews.dedup.lsh import PairSet, positions_in_runs
 from cleanews.dedup.minhash import Sketches
 
 # Candidate pairs scored at a time: bounds the gathered signature rows
@@ -72,36 +72,47 @@ def containment(similarity: np.ndarray, first_size: np.ndarray, second_size: np.
     return np.minimum(similarity * (first_size + second_size) / ((1 + similarity) * smaller), 1.0)
 
 
-def score_pairs(sketches: Sketches, pairs: np.ndarray) -> PairScores:
-    """Scores of the document pairs (rows of int64[pairs, 2] indexing ``sketches``)."""
+def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = None) -> PairScores:
+    """Scores of the document pairs (rows of int64[pairs, 2] indexing ``sketches``).
+
+    With a ``rule``, heads are compared only for pairs whose whole texts
+    could still pass it (the others get head containment 0): most
+    candidates fail on the whole text, and this halves the memory traffic.
+    """
     full = np.empty(len(pairs))
-    head = np.empty(len(pairs))
     for start in range(0, len(pairs), PAIR_CHUNK):
         first, second = pairs[start : start + PAIR_CHUNK, 0], pairs[start : start + PAIR_CHUNK, 1]
         full[start : start + PAIR_CHUNK] = jaccard(sketches.full[first], sketches.full[second])
-        head[start : start + PAIR_CHUNK] = jaccard(sketches.head[first], sketches.head[second])
     first, second = pairs[:, 0], pairs[:, 1]
+    whole = containment(full, sketches.n_shingles[first], sketches.n_shingles[second])
+    need_head = np.flatnonzero(whole >= rule.min_containment) if rule is not None else np.arange(len(pairs))
+    head = np.zeros(len(pairs))
+    for start in range(0, len(need_head), PAIR_CHUNK):
+        rows = need_head[start : start + PAIR_CHUNK]
+        head[rows] = jaccard(sketches.head[first[rows]], sketches.head[second[rows]])
     return PairScores(
         jaccard=full,
-        containment=containment(full, sketches.n_shingles[first], sketches.n_shingles[second]),
+        containment=whole,
         head_containment=containment(head, sketches.n_head[first], sketches.n_head[second]),
     )
 
 
 def verified_edges(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule) -> Edges:
     """The pairs that pass the rule, scored by their estimated containment."""
-    scores = score_pairs(sketches, pairs)
+    scores = score_pairs(sketches, pairs, rule)
     keep = scores.passing(rule)
     return Edges(pairs[keep, 0], pairs[keep, 1], scores.containment[keep])
 
 
-def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray) -> np.ndarray:
-    """New pairs (d, x): (d, c) is a candidate and x is one of c's best earlier verified neighbours.
+def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_count: int) -> np.ndarray:
+    """New pairs (d, x): (d, c) is a candidate and x one of c's best earlier verified neighbours.
 
     LSH misses some copy-original pairs (heavy edits leave a low Jaccard)
     while finding the copy with another copy of the same story; that copy's
-    representative is then among its best earlier neighbours. Deterministic:
-    "best" is by score, then rank.
+    representative is then among its best earlier neighbours. Returns the
+    distinct pairs that are not candidates already and involve a node below
+    ``new_count`` (a document of this batch). Deterministic: "best" is by
+    score, then rank; built chunk by chunk, so memory stays bounded.
     """
     earlier, later, score = orient(edges, ranks)
     order = np.lexsort((ranks[earlier], -score, later))
@@ -109,11 +120,17 @@ def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray) -> np
     keep = positions_in_runs(later) < EXPANSION_WIDTH
     earlier, later = earlier[keep], later[keep]
     starts = np.searchsorted(later, np.arange(len(ranks) + 1))
-    both = np.concatenate([candidates, candidates[:, ::-1]])
-    via = both[:, 1]
-    counts = starts[via + 1] - starts[via]
-    origin = np.repeat(both[:, 0], counts)
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    targets = earlier[np.repeat(starts[via], counts) + within]
-    useful = origin != targets
-    return np.stack([origin[useful], targets[useful]], axis=1)
+    known = PairSet.encode(candidates)
+    known.sort()
+    found = PairSet()
+    for start in range(0, len(candidates), PAIR_CHUNK * 16):
+        part = candidates[start : start + PAIR_CHUNK * 16]
+        both = np.concatenate([part, part[:, ::-1]])
+        counts = starts[both[:, 1] + 1] - starts[both[:, 1]]
+        origin = np.repeat(both[:, 0], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        target = earlier[np.repeat(starts[both[:, 1]], counts) + within]
+        useful = (origin != target) & ((origin < new_count) | (target < new_count))
+        codes = PairSet.encode(np.stack([origin[useful], target[useful]], axis=1))
+        found.add_codes(codes[~np.isin(codes, known)])
+    return found.pairs()
