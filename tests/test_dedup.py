@@ -10,7 +10,7 @@ import pytest
 from cleanews import DedupConfig, Deduplicator
 from cleanews.dedup.clusters import Edges, canonical_order, centre_clusters
 from cleanews.dedup.evaluate import cluster_scores, merged_followups
-from cleanews.dedup.lsh import bucket_pairs
+from cleanews.dedup.lsh import PairSet, bucket_pairs
 from cleanews.dedup.verify import EdgeRule, one_hop_pairs
 
 VARIANTS = Path(__file__).resolve().parent.parent / "golden" / "dedup" / "wire-variants.jsonl"
@@ -114,9 +114,9 @@ def test_a_member_joins_its_best_representative_and_ties_go_to_the_earlier() -> 
 def test_one_hop_pairs_reach_the_representative_through_a_copy() -> None:
     # 2 is a candidate of copy 1 only; 1's verified earlier neighbour is 0.
     edges = Edges(np.array([0]), np.array([1]), np.array([0.9]))
-    pairs = one_hop_pairs(np.array([[1, 2]]), edges, np.arange(3), new_count=3)
-    assert pairs.tolist() == [[0, 2]]
-    assert one_hop_pairs(np.array([[1, 2]]), edges, np.arange(3), new_count=0).tolist() == []  # index nodes only
+    candidates = PairSet.encode(np.array([[1, 2]]))
+    assert PairSet.decode(one_hop_pairs(candidates, edges, np.arange(3), new_count=3)).tolist() == [[0, 2]]
+    assert len(one_hop_pairs(candidates, edges, np.arange(3), new_count=0)) == 0  # only nodes of earlier batches
 
 
 def test_canonical_order_is_longest_then_id() -> None:

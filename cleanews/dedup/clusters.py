@@ -43,6 +43,12 @@ class Edges:
     second: np.ndarray  # int64
     score: np.ndarray  # float64
 
+    @classmethod
+    def concat(cls, parts: list[Edges]) -> Edges:
+        if not parts:
+            return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
+        return cls(*(np.concatenate([getattr(part, name) for part in parts]) for name in ("first", "second", "score")))
+
 
 def centre_clusters(ranks: np.ndarray, edges: Edges, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each node's representative (a node) and its edge score to it (1.0 for a representative).

@@ -129,7 +129,7 @@ class Graph:
     sketches: Sketches
     ranks: np.ndarray
     fixed: np.ndarray  # representative node of index documents, -1 for new ones
-    candidates: np.ndarray  # int64[pairs, 2]
+    candidates: np.ndarray  # sorted PairSet codes
     keep_bands: np.ndarray  # bool[new docs, bands]: bucket cells to store in the index
     index_nodes: IndexNodes
 
@@ -145,9 +145,16 @@ def assign_batch(ids: list[str], sketches: SketchBuffer, config: DedupConfig, in
     rule = EdgeRule.of(config)
     edges = verified_edges(graph.sketches, graph.candidates, rule)
     extra = one_hop_pairs(graph.candidates, with_membership(edges, graph), graph.ranks, len(positions))
-    edges = concat_edges(edges, verified_edges(graph.sketches, extra, rule))
+    edges = Edges.concat([edges, verified_edges(graph.sketches, extra, rule)])
     rep, score = centre_clusters(graph.ranks, edges, graph.fixed)
-    return annotate(ids, split, positions, new_ids, graph, rep, score, index)
+    first_doc = index.next_doc() if index is not None else 0
+    clusters = name_clusters(rep, split, new_ids, graph, first_doc, index)
+    results = in_input_order(len(ids), split, positions, rep, score, clusters)
+    if index is not None:
+        count = len(new_ids)
+        index.append(NewDocs(new_ids, graph.sketches.take(slice(0, count)), clusters.of_node, score[:count], graph.keep_bands),
+                     first_doc, clusters.grown)
+    return results
 
 
 def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) -> Graph:
@@ -172,12 +179,12 @@ def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) ->
         keep[has_shingles, band] = place + existing < config.max_bucket_partners
     cross_pairs = np.concatenate(cross) if cross else np.empty((0, 2), dtype=np.int64)
     if not len(cross_pairs):
-        return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), pairs.pairs(), keep, no_index_nodes(config))
+        return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), pairs.codes(), keep, no_index_nodes(config))
     nodes = index.fetch(cross_pairs[:, 1])
     pairs.add(np.stack([cross_pairs[:, 0], count + np.searchsorted(nodes.docs, cross_pairs[:, 1])], axis=1))
     fixed = np.concatenate([np.full(count, -1, dtype=np.int64), count + np.searchsorted(nodes.docs, nodes.reps)])
     ranks = np.concatenate([len(nodes.docs) + np.arange(count), np.arange(len(nodes.docs))])
-    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed, pairs.pairs(), keep, nodes)
+    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed, pairs.codes(), keep, nodes)
 
 
 def no_index_nodes(config: DedupConfig) -> IndexNodes:
@@ -196,43 +203,47 @@ def with_membership(edges: Edges, graph: Graph) -> Edges:
     """The verified edges plus each index document's edge to its representative."""
     count = len(graph.ranks) - len(graph.index_nodes.docs)
     members = np.flatnonzero(graph.fixed[count:] != np.arange(count, len(graph.ranks))) + count
-    return concat_edges(edges, Edges(members, graph.fixed[members], np.ones(len(members))))
+    return Edges.concat([edges, Edges(members, graph.fixed[members], np.ones(len(members)))])
 
 
-def concat_edges(first: Edges, second: Edges) -> Edges:
-    return Edges(*(np.concatenate([getattr(first, name), getattr(second, name)]) for name in ("first", "second", "score")))
+@dataclass(frozen=True)
+class Clusters:
+    """Where the new documents went. Clusters are named by their representative's doc number."""
+
+    of_node: np.ndarray  # int64: each new document's cluster
+    names: dict[int, str]  # cluster -> cluster_id (the representative's id)
+    sizes: dict[int, int]  # cluster -> size after this batch
+    grown: dict[int, int]  # the clusters this batch adds to or creates -> their new size
 
 
-def annotate(ids: list[str], split: Split, positions: np.ndarray, new_ids: list[str], graph: Graph,
-             rep: np.ndarray, score: np.ndarray, index: DedupIndex | None) -> list[Assignment]:
-    """Each record's assignment in input order; with an index, the batch is stored."""
-    count = len(positions)
-    nodes = graph.index_nodes
-    first_doc = index.next_doc() if index is not None else 0
-    # A cluster is named by its representative's doc number (new ones: first_doc + node).
-    cluster = first_doc + rep[:count]
+def name_clusters(rep: np.ndarray, split: Split, new_ids: list[str], graph: Graph, first_doc: int,
+                  index: DedupIndex | None) -> Clusters:
+    """Clusters of the new documents (new ones are numbered ``first_doc + node``), with names and sizes."""
+    count = len(new_ids)
+    of_node = first_doc + rep[:count]
     joined = np.flatnonzero(rep[:count] >= count)
-    cluster[joined] = nodes.docs[rep[joined] - count]
-    stored_clusters = [known.cluster for known in split.stored.values()]
-    old_reps = sorted(set(cluster[joined].tolist()) | set(stored_clusters))
-    sizes = index.cluster_sizes(old_reps) if index is not None else {}
-    names = index.ext_ids(old_reps) if index is not None else {}
-    added = np.unique(cluster, return_counts=True)
-    for doc, extra in zip(*added, strict=True):
-        sizes[int(doc)] = sizes.get(int(doc), 0) + int(extra)
-    names.update({first_doc + node: new_ids[node] for node in np.flatnonzero(rep[:count] == np.arange(count))})
-    results: list[Assignment | None] = [None] * len(ids)
+    of_node[joined] = graph.index_nodes.docs[rep[joined] - count]
+    old = sorted(set(of_node[joined].tolist()) | {known.cluster for known in split.stored.values()})
+    sizes = index.cluster_sizes(old) if index is not None else {}
+    names = index.ext_ids(old) if index is not None else {}
+    names.update({first_doc + node: new_ids[node] for node in np.flatnonzero(rep[:count] == np.arange(count)).tolist()})
+    clusters, added = np.unique(of_node, return_counts=True)
+    grown = {cluster: sizes.get(cluster, 0) + extra for cluster, extra in zip(clusters.tolist(), added.tolist(), strict=True)}
+    return Clusters(of_node, names, {**sizes, **grown}, grown)
+
+
+def in_input_order(records: int, split: Split, positions: np.ndarray, rep: np.ndarray, score: np.ndarray,
+                   clusters: Clusters) -> list[Assignment]:
+    results: list[Assignment | None] = [None] * records
     for node, position in enumerate(positions.tolist()):
-        doc = int(cluster[node])
-        results[position] = DedupInfo(names[doc], sizes[doc], bool(rep[node] == node), round(float(score[node]), 4))
+        cluster = int(clusters.of_node[node])
+        results[position] = DedupInfo(clusters.names[cluster], clusters.sizes[cluster], bool(rep[node] == node),
+                                      round(float(score[node]), 4))
     for position, known in split.stored.items():
-        results[position] = DedupInfo(names[known.cluster], sizes[known.cluster], known.doc == known.cluster,
-                                      round(known.similarity, 4))
+        results[position] = DedupInfo(clusters.names[known.cluster], clusters.sizes[known.cluster],
+                                      known.doc == known.cluster, round(known.similarity, 4))
     for position, conflict in split.conflicts.items():
         results[position] = conflict
     for position, earlier in split.aliases.items():
         results[position] = results[earlier]
-    if index is not None:
-        index.append(NewDocs(new_ids, graph.sketches.take(slice(0, count)), cluster, score[:count], graph.keep_bands),
-                     first_doc, {doc: sizes[doc] for doc in added[0].tolist()})
     return [result for result in results if result is not None]

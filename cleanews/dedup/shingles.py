@@ -42,9 +42,9 @@ TOKEN_BASE = 0x243F6A8885A308D3
 SHINGLE_BASE = 0xB7E151628AED2A6B
 CHAR_SALT = 0x13198A2E03707344
 MASK64 = (1 << 64) - 1
-# Code points per vectorised block: large enough to amortise NumPy calls,
-# small enough for the cached power tables (2 x 8 bytes a code point).
-BLOCK_CODE_POINTS = 1 << 20
+# Powers of TOKEN_BASE are tabled for positions modulo 2**20 (16 MB, built
+# once); the rare token that straddles a multiple of 2**20 is hashed apart.
+POWER_BITS = 20
 
 
 def tokens(text: str) -> list[str]:
@@ -119,15 +119,13 @@ def word_characters(every: str) -> np.ndarray:
     return np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) != 0
 
 
-@functools.lru_cache(maxsize=4)
-def powers(size_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """TOKEN_BASE**j and its inverse**j modulo 2**64 for j < 2**size_bits, read-only."""
-    inverse = pow(TOKEN_BASE, -1, 1 << 64)
-    size = 1 << size_bits
-    table = np.empty((2, size), dtype=np.uint64)
-    table[0, 0] = table[1, 0] = 1
+@functools.lru_cache(maxsize=1)
+def powers() -> tuple[np.ndarray, np.ndarray]:
+    """TOKEN_BASE**j and its inverse**j modulo 2**64 for j < 2**POWER_BITS, read-only."""
+    table = np.empty((2, 1 << POWER_BITS), dtype=np.uint64)
+    table[:, 0] = 1
     table[0, 1:] = TOKEN_BASE
-    table[1, 1:] = inverse
+    table[1, 1:] = pow(TOKEN_BASE, -1, 1 << 64)
     np.multiply.accumulate(table, axis=1, out=table)
     table.flags.writeable = False
     return table[0], table[1]
@@ -175,14 +173,32 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # The block starts and ends with a separator, so changes alternate start, end.
     changes = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
     token_starts, token_ends = changes[0::2], changes[1::2]
-    forward, inverse = powers(max(int(len(points)).bit_length(), 10))
-    prefix = np.empty(len(points) + 1, dtype=np.uint64)
-    prefix[0] = 0
-    values *= forward[: len(points)]
-    np.cumsum(values, out=prefix[1:])
-    hashes = fmix64((prefix[token_ends] - prefix[token_starts]) * np.take(inverse, token_starts))
+    hashes = polynomial_hashes(values, token_starts, token_ends)
     offsets = np.searchsorted(token_starts, starts)
-    return hashes, np.append(offsets, len(hashes))
+    return fmix64(hashes), np.append(offsets, len(hashes))
+
+
+def polynomial_hashes(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """sum(values[j] * TOKEN_BASE**(j - start)) mod 2**64 over each [start, end), by prefix sums.
+
+    Positions are taken modulo the power table's size; a token that
+    straddles a multiple of it is summed directly instead.
+    """
+    forward, inverse = powers()
+    window = len(forward)
+    weighted = np.empty_like(values)
+    for start in range(0, len(values), window):
+        part = values[start : start + window]
+        np.multiply(part, forward[: len(part)], out=weighted[start : start + window])
+    prefix = np.zeros(len(values) + 1, dtype=np.uint64)
+    np.cumsum(weighted, out=prefix[1:])
+    hashes = (prefix[ends] - prefix[starts]) * np.take(inverse, starts % window)
+    for token in np.flatnonzero(starts // window != (ends - 1) // window):
+        total = 0
+        for offset, value in enumerate(values[starts[token] : ends[token]].tolist()):
+            total = (total + value * pow(TOKEN_BASE, offset, 1 << 64)) & MASK64
+        hashes[token] = total
+    return hashes
 
 
 def code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -97,11 +97,19 @@ def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = N
     )
 
 
-def verified_edges(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule) -> Edges:
-    """The pairs that pass the rule, scored by their estimated containment."""
-    scores = score_pairs(sketches, pairs, rule)
-    keep = scores.passing(rule)
-    return Edges(pairs[keep, 0], pairs[keep, 1], scores.containment[keep])
+def verified_edges(sketches: Sketches, codes: np.ndarray, rule: EdgeRule) -> Edges:
+    """The pairs (``PairSet`` codes) that pass the rule, scored by their estimated containment.
+
+    Scored chunk by chunk: only the edges are kept, so memory does not grow
+    with the number of candidates.
+    """
+    parts = []
+    for start in range(0, len(codes), PAIR_CHUNK * 16):
+        pairs = PairSet.decode(codes[start : start + PAIR_CHUNK * 16])
+        scores = score_pairs(sketches, pairs, rule)
+        keep = scores.passing(rule)
+        parts.append(Edges(pairs[keep, 0], pairs[keep, 1], scores.containment[keep]))
+    return Edges.concat(parts)
 
 
 def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_count: int) -> np.ndarray:
@@ -109,10 +117,11 @@ def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_c
 
     LSH misses some copy-original pairs (heavy edits leave a low Jaccard)
     while finding the copy with another copy of the same story; that copy's
-    representative is then among its best earlier neighbours. Returns the
-    distinct pairs that are not candidates already and involve a node below
-    ``new_count`` (a document of this batch). Deterministic: "best" is by
-    score, then rank; built chunk by chunk, so memory stays bounded.
+    representative is then among its best earlier neighbours. ``candidates``
+    and the result are sorted ``PairSet`` codes; the result holds the pairs
+    that are not candidates already and involve a node below ``new_count``
+    (a document of this batch). Deterministic: "best" is by score, then
+    rank; built chunk by chunk, so memory stays bounded.
     """
     earlier, later, score = orient(edges, ranks)
     order = np.lexsort((ranks[earlier], -score, later))
@@ -120,11 +129,9 @@ def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_c
     keep = positions_in_runs(later) < EXPANSION_WIDTH
     earlier, later = earlier[keep], later[keep]
     starts = np.searchsorted(later, np.arange(len(ranks) + 1))
-    known = PairSet.encode(candidates)
-    known.sort()
     found = PairSet()
     for start in range(0, len(candidates), PAIR_CHUNK * 16):
-        part = candidates[start : start + PAIR_CHUNK * 16]
+        part = PairSet.decode(candidates[start : start + PAIR_CHUNK * 16])
         both = np.concatenate([part, part[:, ::-1]])
         counts = starts[both[:, 1] + 1] - starts[both[:, 1]]
         origin = np.repeat(both[:, 0], counts)
@@ -132,5 +139,5 @@ def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_c
         target = earlier[np.repeat(starts[both[:, 1]], counts) + within]
         useful = (origin != target) & ((origin < new_count) | (target < new_count))
         codes = PairSet.encode(np.stack([origin[useful], target[useful]], axis=1))
-        found.add_codes(codes[~np.isin(codes, known)])
-    return found.pairs()
+        found.add_codes(codes[~np.isin(codes, candidates)])
+    return found.codes()
