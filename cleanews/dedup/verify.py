@@ -139,5 +139,11 @@ def one_hop_pairs(candidates: np.ndarray, edges: Edges, ranks: np.ndarray, new_c
         target = earlier[np.repeat(starts[both[:, 1]], counts) + within]
         useful = (origin != target) & ((origin < new_count) | (target < new_count))
         codes = PairSet.encode(np.stack([origin[useful], target[useful]], axis=1))
-        found.add_codes(codes[~np.isin(codes, candidates)])
+        found.add_codes(codes[~in_sorted(codes, candidates)])
     return found.codes()
+
+
+def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """bool per value: present in the sorted array (binary search; np.isin would sort it again each call)."""
+    places = np.minimum(np.searchsorted(sorted_values, values), max(len(sorted_values) - 1, 0))
+    return sorted_values[places] == values if len(sorted_values) else np.zeros(len(values), dtype=bool)
