@@ -21,9 +21,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from synthetic import make_corpus  # noqa: E402
+from synthetic import make_corpus
 
-from cleanews.dedup.evaluate import cluster_scores, merged_followups  # noqa: E402
+from cleanews.dedup.evaluate import cluster_scores, merged_followups
 
 
 def run_measured(command: list[str]) -> tuple[float, float]:

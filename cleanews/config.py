@@ -44,7 +44,7 @@ class DedupConfig:
 
     - ``shingle_size``: words per shingle. Word pairs keep copies with OCR
       noise or edited words similar; verification restores precision.
-    - ``head_tokens``: the head is the shingles of the first this many tokens.
+    - ``head_tokens``: the head of a document is its first this many tokens.
       Copies keep the top of a story; follow-ups write a new one.
     - ``num_perm``: MinHash permutations (signature length).
     - ``seed``: MinHash seed; same seed, same signatures, same clusters.

@@ -25,6 +25,7 @@ from cleanews.dedup.minhash import BLOCK_CODE_POINTS, Permutations, SketchBuffer
 from cleanews.dedup.verify import EdgeRule, one_hop_pairs, verified_edges
 from cleanews.document import DedupInfo
 
+
 @dataclass(frozen=True)
 class IdConflict:
     """A record whose id the index (or this batch) already has with another text."""
@@ -164,13 +165,13 @@ def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) ->
     pairs = PairSet()
     cross: list[np.ndarray] = []
     keep = np.zeros((count, len(bands(config))), dtype=bool)
-    probe = index is not None and not index.is_empty()
+    store = index if index is not None and not index.is_empty() else None  # only a non-empty index is probed
     for band, all_keys in enumerate(band_keys(new, config)):
         keys = all_keys[has_shingles]
         pairs.add(has_shingles[bucket_pairs(keys, has_shingles, config.max_bucket_partners)])
         existing = np.zeros(len(keys), dtype=np.int64)
-        if probe:
-            found_keys, found_docs = index.probe(band, keys)
+        if store is not None:
+            found_keys, found_docs = store.probe(band, keys)
             cross.append(match_keys(keys, has_shingles, found_keys, found_docs))
             existing = np.searchsorted(found_keys, keys, "right") - np.searchsorted(found_keys, keys, "left")
         order = np.lexsort((has_shingles, keys))
@@ -178,9 +179,9 @@ def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) ->
         place[order] = positions_in_runs(keys[order])
         keep[has_shingles, band] = place + existing < config.max_bucket_partners
     cross_pairs = np.concatenate(cross) if cross else np.empty((0, 2), dtype=np.int64)
-    if not len(cross_pairs):
+    if store is None or not len(cross_pairs):
         return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), pairs.codes(), keep, no_index_nodes(config))
-    nodes = index.fetch(cross_pairs[:, 1])
+    nodes = store.fetch(cross_pairs[:, 1])
     pairs.add(np.stack([cross_pairs[:, 0], count + np.searchsorted(nodes.docs, cross_pairs[:, 1])], axis=1))
     fixed = np.concatenate([np.full(count, -1, dtype=np.int64), count + np.searchsorted(nodes.docs, nodes.reps)])
     ranks = np.concatenate([len(nodes.docs) + np.arange(count), np.arange(len(nodes.docs))])

@@ -27,11 +27,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from itertools import repeat
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from itertools import repeat
 
 import numpy as np
 

@@ -50,7 +50,7 @@ class Band:
 
 def bands(config: DedupConfig) -> list[Band]:
     """The whole-text bands, then the head bands, numbered from 0."""
-    result = []
+    result: list[Band] = []
     for signature, threshold in (("full", config.threshold), ("head", config.head_threshold)):
         count, rows = band_shape(config.num_perm, threshold)
         for band in range(count):

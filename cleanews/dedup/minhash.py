@@ -137,7 +137,7 @@ class Sketches:
     def __len__(self) -> int:
         return len(self.n_tokens)
 
-    def take(self, rows: np.ndarray) -> Sketches:
+    def take(self, rows: np.ndarray | slice) -> Sketches:
         return Sketches(*(getattr(self, name)[rows] for name in SKETCH_FIELDS))
 
     @classmethod
