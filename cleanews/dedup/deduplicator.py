@@ -1,12 +1,17 @@
 """One batch of documents -> clusters, optionally against a persistent index of earlier batches.
 
-The steps are engine-agnostic functions (a parallel engine runs the same ones):
+The steps are engine-agnostic functions; a parallel engine that runs the
+same ones, with the same canonical ranks, gets byte-identical results:
 
-1. text -> sketch: ``minhash.sketch_block`` (signatures and shingle counts)
-2. sketch -> bucket keys: ``lsh.band_keys``; bucket -> candidate pairs: ``lsh.bucket_pairs``
-3. pairs -> verified edges: ``verify.verified_edges``, then once more for the
-   pairs ``verify.one_hop_pairs`` adds
-4. edges -> clusters: ``clusters.centre_clusters`` in ``clusters.canonical_order``
+1. record -> sketch: ``minhash.sketch_block`` (a document's sketch does not
+   depend on the block it is computed in)
+2. sketch -> bucket keys: ``lsh.band_keys`` (``lsh.band_key`` for one band)
+3. bucket -> candidate pairs: ``lsh.bucket_pairs``, given the documents'
+   ranks in ``clusters.canonical_order`` over the whole batch
+4. pairs -> verified edges: ``verify.verified_edges``; then
+   ``verify.one_hop_pairs`` and ``verified_edges`` once more
+5. component -> clusters: ``clusters.centre_clusters``, per connected
+   component of the verified edges or on the whole graph (the same result)
 
 Only sketches (about 1 KB a document) are held, never texts.
 """
