@@ -37,7 +37,7 @@ from cleanews.checkpoint import (
     document_state,
 )
 from cleanews.clean import clean_document
-from cleanews.clean.site import SiteConfig, site_boilerplate_step
+from cleanews.clean.site import SiteConfig, count_sites, site_boilerplate_step
 from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dedup import DedupIndex, Deduplicator, IdConflict
 from cleanews.document import Document
@@ -466,8 +466,10 @@ def write_outputs(run: _Run) -> None:
                         rejects.write(item.to_record())
         docs: Iterator[Entry] = (entry for entry in run.clock.timed("read", run.work.entries()) if isinstance(entry[1], Document))
         if config.clean is not None and config.site is not None:
-            site = config.site
-            docs = run.clock.timed("clean", tagged(lambda items: site_boilerplate_step(items, site), docs))
+            with run.clock.stage("clean"):
+                stored = (doc for _, doc in run.work.entries() if isinstance(doc, Document))
+                templates = count_sites(stored).templates(config.site)
+            docs = run.clock.timed("clean", tagged(lambda items: site_boilerplate_step(items, templates), docs))
         if config.dedup is not None:
             dedup = config.dedup
             docs = run.clock.timed("dedup", tagged(lambda items: dedup_step(items, dedup, index=config.index), docs))

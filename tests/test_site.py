@@ -2,7 +2,7 @@
 
 import pytest
 
-from cleanews.clean.site import SITE_RULE, SiteConfig, SiteCounter, host_of, site_boilerplate_step
+from cleanews.clean.site import SITE_RULE, SiteConfig, SiteCounts, count_sites, host_of, site_boilerplate_step, site_keys
 from cleanews.document import Cleaning, Document, Removal
 from cleanews.io import Reject
 
@@ -22,53 +22,55 @@ def page(index: int, host: str = "lakesideledger.example", extra: tuple[str, ...
                     cleaning=Cleaning(removed=(Removal("Share", "share"),), source="text"))
 
 
+def two_passes(items: list, config: SiteConfig = SiteConfig()) -> list:
+    templates = count_sites(item for item in items if isinstance(item, Document)).templates(config)
+    return list(site_boilerplate_step(items, templates))
+
+
 def test_lines_on_every_page_of_a_site_go_and_are_recorded() -> None:
-    out = list(site_boilerplate_step([page(i) for i in range(4)]))
+    out = two_passes([page(i) for i in range(4)])
     for index, doc in enumerate(out):
         assert doc.text.split("\n") == STORIES[index]
         assert [(r.rule, r.line) for r in doc.cleaning.removed] == [("share", "Share"), (SITE_RULE, DISCLAIMER), (SITE_RULE, BOX)]
 
 
-def test_first_pages_of_a_site_are_judged_with_later_pages_counted() -> None:
-    out = list(site_boilerplate_step([page(i) for i in range(3)], SiteConfig(lookahead=5)))
-    assert DISCLAIMER not in out[0].text
+def test_the_result_does_not_depend_on_order_or_partitioning() -> None:
+    pages = [page(i) for i in range(3)] + [page(i, host="other.example") for i in range(4)]
+    whole = count_sites(pages).templates(SiteConfig())
+    halves = count_sites(pages[::2]).merge(count_sites(pages[1::2])).templates(SiteConfig())
+    assert whole == halves
+    assert DISCLAIMER not in two_passes(pages)[0].text
+    assert [d.text for d in two_passes(pages[::-1])][::-1] == [d.text for d in two_passes(pages)]
 
 
 def test_two_pages_are_not_enough_and_other_sites_do_not_count() -> None:
     items = [page(0), page(1), page(2, host="other.example"), page(3, host="third.example")]
-    assert [doc.text for doc in site_boilerplate_step(items)] == [doc.text for doc in items]
+    assert [doc.text for doc in two_passes(items)] == [doc.text for doc in items]
 
 
 def test_documents_without_url_and_rejects_pass_through() -> None:
     bare = [Document(id=str(i), text=f"{DISCLAIMER}\nStory {i} happened today.") for i in range(5)]
     reject = Reject("x.jsonl:3", "invalid JSON")
-    out = list(site_boilerplate_step([*bare, reject]))
+    out = two_passes([*bare, reject])
     assert out[:5] == bare and out[5] is reject
 
 
 def test_a_story_the_site_ran_several_times_keeps_its_long_lines() -> None:
     long_line = " ".join(["The harbour authority said the new ferry timetable would add three crossings a day"] * 2) + "."
     docs = [Document(id=str(i), text=f"{long_line}\nShort note {i}.", url="https://ledger.example/a") for i in range(4)]
-    assert all(long_line in doc.text for doc in site_boilerplate_step(docs))
+    assert all(long_line in doc.text for doc in two_passes(docs))
 
 
-def test_counter_stays_within_its_bounds() -> None:
-    counter = SiteCounter(SiteConfig(max_lines_per_host=50, max_hosts=3))
+def test_counts_compact_to_one_entry_per_distinct_line(monkeypatch) -> None:
+    monkeypatch.setattr("cleanews.clean.site.COMPACT_EVERY", 64)
+    counts = SiteCounts()
     for index in range(200):
-        counter.add("big.example", [f"unique line {index} {n}" for n in range(5)] + ["Subscribe to the Big Example"])
-    for host in ("a.example", "b.example", "c.example"):
-        counter.add(host, ["hello there"])
-    assert len(counter.hosts) == 3 and "big.example" not in counter.hosts
-    counter.add("big.example", ["x"])
-    assert all(len(counts.lines) <= 50 for counts in counter.hosts.values())
-
-
-def test_frequent_lines_survive_pruning() -> None:
-    counter = SiteCounter(SiteConfig(max_lines_per_host=20))
-    for index in range(100):
-        counter.add("big.example", [f"unique line {index}", "Subscribe to the Big Example"])
-    assert counter.is_template("big.example", "Subscribe to the Big Example")
-    assert not counter.is_template("big.example", "unique line 99")
+        counts.add(*site_keys(Document(id=str(index), text=f"unique line {index}\nSubscribe to the Big Example", url="https://big.example/x")))
+    templates = counts.templates(SiteConfig())
+    assert len(counts.keys) == 201 and counts.documents["big.example"] == 200
+    assert templates.is_template("big.example", "Subscribe to the Big Example")
+    assert not templates.is_template("big.example", "unique line 99")
+    assert len(templates.line_documents) == 1
 
 
 @pytest.mark.parametrize("url, host", [("https://www.example.com/a", "example.com"), ("example.com/a", "example.com"), ("", None)])

@@ -4,29 +4,31 @@ A site's template (navigation, footers, "Read more" blocks, disclaimers)
 repeats on every page; article text does not. No rule has to name such a
 line: counting in how many of a host's documents it occurs is enough.
 
-The count works in one streaming pass with bounded memory:
+Two passes over the cleaned documents (CCNet-style), so the result does not
+depend on input order or on how the corpus is partitioned:
 
-- per host, a table of line fingerprints (8-byte hashes of the line's
-  casefolded words) and the number of distinct documents each occurs in;
-  when a host's table is full, the fingerprints seen in the fewest documents
-  are dropped first (they are the ones that cannot be template);
-- at most ``max_hosts`` hosts, least recently seen dropped first;
-- a look-ahead window of ``lookahead`` documents: a document is judged
-  only after the counter has also seen the documents after it, so the first
-  pages of a site benefit too. Output order is input order.
+1. ``site_keys``: each document gives its host and one 8-byte key per
+   distinct line (a hash of host and the line's casefolded words).
+   ``SiteCounts`` adds them up; it holds the keys as NumPy arrays and
+   compacts them to (key, count) runs as they grow, so memory is 16 bytes
+   per distinct (host, line) pair plus a buffer, about 0.3 KB per news page.
+2. ``SiteTemplates`` keeps only the keys seen in ``min_documents`` or more
+   documents (a small table: template lines), and ``strip_template``
+   removes those lines from each document.
 
-Memory is about ``max_hosts * max_lines_per_host * 100`` bytes for the
-tables in the worst case (200 MB with the defaults; a few MB for typical
-crawls, where most hosts have few pages), plus the documents in the window.
+The local engine runs pass 1 over its checkpoint; the Dask engine runs the
+same functions per partition and sums the counts.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from cleanews.clean.lines import WORD
 from cleanews.document import Cleaning, Document, Removal
@@ -42,23 +44,17 @@ class SiteConfig:
     - ``min_documents``: the line occurs in at least this many documents of
       the host...
     - ``min_share``: ...and in at least this share of the host's documents
-      counted so far (a site with 1000 pages does not lose a sentence three
-      of its stories share).
+      (a site with 1000 pages does not lose a sentence three of its stories
+      share).
     - ``long_line_words`` / ``long_line_share``: lines this long are prose
       more often than template (a quote several stories repeat), so they need
       the higher share.
-    - ``lookahead``: documents held back so that each is judged with the
-      counts of the ones after it too.
-    - ``max_lines_per_host``, ``max_hosts``: the memory bounds.
     """
 
     min_documents: int = 3
     min_share: float = 0.3
     long_line_words: int = 25
     long_line_share: float = 0.6
-    lookahead: int = 256
-    max_lines_per_host: int = 2000
-    max_hosts: int = 1000
 
     def __post_init__(self) -> None:
         if self.min_documents < 2:
@@ -67,25 +63,14 @@ class SiteConfig:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], not {value}")
-        for name in ("lookahead", "max_lines_per_host", "max_hosts"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, not {getattr(self, name)}")
 
 
-@dataclass
-class HostCounts:
-    """One host: documents counted, and in how many of them each line occurs."""
-
-    documents: int = 0
-    lines: dict[int, int] = field(default_factory=dict)
-
-
-def fingerprint(line: str) -> int | None:
-    """8-byte hash of a line's casefolded words; None for a line without words."""
+def line_key(host: str, line: str) -> int | None:
+    """8-byte hash of a host and a line's casefolded words; None for a line without words."""
     words = " ".join(word.casefold() for word in WORD.findall(line))
     if not words:
         return None
-    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(hashlib.blake2b(f"{host}\n{words}".encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def host_of(doc: Document) -> str | None:
@@ -97,41 +82,86 @@ def host_of(doc: Document) -> str | None:
     return host.removeprefix("www.") or None
 
 
-class SiteCounter:
-    """Bounded per-host counts of the documents each line occurs in."""
+def site_keys(doc: Document) -> tuple[str, np.ndarray] | None:
+    """The document's host and the sorted keys of its distinct lines; None without a host."""
+    host = host_of(doc)
+    if host is None:
+        return None
+    keys = {line_key(host, line) for line in doc.text.split("\n")} - {None}
+    return host, np.array(sorted(keys), dtype=np.uint64)
 
-    def __init__(self, config: SiteConfig):
-        self.config = config
-        self.hosts: OrderedDict[str, HostCounts] = OrderedDict()
 
-    def add(self, host: str, lines: Iterable[str]) -> None:
-        counts = self.hosts.pop(host, None) or HostCounts()
-        self.hosts[host] = counts  # most recently seen last
-        if len(self.hosts) > self.config.max_hosts:
-            self.hosts.popitem(last=False)
-        counts.documents += 1
-        for key in {fingerprint(line) for line in lines} - {None}:
-            counts.lines[key] = counts.lines.get(key, 0) + 1
-        if len(counts.lines) > self.config.max_lines_per_host:
-            prune(counts.lines, self.config.max_lines_per_host)
+# Keys buffered before they are compacted into (key, count) runs.
+COMPACT_EVERY = 1 << 20
+
+
+class SiteCounts:
+    """How many documents each host has, and in how many of them each (host, line) key occurs.
+
+    Counts add up (``merge``), so partitions can be counted apart.
+    """
+
+    def __init__(self) -> None:
+        self.documents: Counter[str] = Counter()
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.counts = np.empty(0, dtype=np.int64)
+        self._buffer: list[np.ndarray] = []
+        self._buffered = 0
+
+    def add(self, host: str, keys: np.ndarray) -> None:
+        self.documents[host] += 1
+        self._buffer.append(keys)
+        self._buffered += len(keys)
+        if self._buffered >= COMPACT_EVERY:
+            self._compact()
+
+    def merge(self, other: SiteCounts) -> SiteCounts:
+        other._compact()
+        self.documents.update(other.documents)
+        self._buffer.append(np.repeat(other.keys, other.counts))
+        self._compact()
+        return self
+
+    def _compact(self) -> None:
+        if not self._buffer:
+            return
+        keys = np.concatenate([np.repeat(self.keys, self.counts), *self._buffer])
+        self.keys, self.counts = np.unique(keys, return_counts=True)
+        self._buffer, self._buffered = [], 0
+
+    def templates(self, config: SiteConfig) -> SiteTemplates:
+        self._compact()
+        frequent = self.counts >= config.min_documents
+        return SiteTemplates(dict(zip(self.keys[frequent].tolist(), self.counts[frequent].tolist())),
+                             dict(self.documents), config)
+
+
+def count_sites(docs: Iterable[Document]) -> SiteCounts:
+    """Pass 1 over a corpus (or one partition of it)."""
+    counts = SiteCounts()
+    for doc in docs:
+        found = site_keys(doc)
+        if found is not None:
+            counts.add(*found)
+    return counts
+
+
+@dataclass(frozen=True)
+class SiteTemplates:
+    """The lines seen in ``min_documents`` or more documents of their host, with their counts."""
+
+    line_documents: dict[int, int]
+    host_documents: dict[str, int]
+    config: SiteConfig
 
     def is_template(self, host: str, line: str) -> bool:
-        counts = self.hosts.get(host)
-        key = fingerprint(line)
-        if counts is None or key is None:
+        key = line_key(host, line)
+        seen = self.line_documents.get(key, 0) if key is not None else 0
+        if seen < self.config.min_documents:
             return False
-        seen = counts.lines.get(key, 0)
-        share = self.config.long_line_share if len(WORD.findall(line)) >= self.config.long_line_words else self.config.min_share
-        return seen >= self.config.min_documents and seen >= share * counts.documents
-
-
-def prune(lines: dict[int, int], limit: int) -> None:
-    """Drop the fingerprints seen in the fewest documents until ``lines`` fits in ``limit``."""
-    threshold = 1
-    while len(lines) > limit:
-        for key in [key for key, seen in lines.items() if seen <= threshold]:
-            del lines[key]
-        threshold += 1
+        long_line = len(WORD.findall(line)) >= self.config.long_line_words
+        share = self.config.long_line_share if long_line else self.config.min_share
+        return seen >= share * self.host_documents[host]
 
 
 # A document whose long lines are all "template" is a story the site ran
@@ -139,13 +169,16 @@ def prune(lines: dict[int, int], limit: int) -> None:
 MIN_KEPT_SHARE = 0.5
 
 
-def strip_template(doc: Document, host: str, counter: SiteCounter) -> Document:
+def strip_template(doc: Document, templates: SiteTemplates) -> Document:
     """Remove the document's lines that are its site's template; record them."""
+    host = host_of(doc)
+    if host is None or not templates.line_documents:
+        return doc
     lines = doc.text.split("\n")
-    template = [counter.is_template(host, line) for line in lines]
+    template = [templates.is_template(host, line) for line in lines]
     sizes = [len(WORD.findall(line)) for line in lines]
     if sum(size for size, is_template in zip(sizes, template) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
-        long_line = counter.config.long_line_words
+        long_line = templates.config.long_line_words
         template = [is_template and size < long_line for size, is_template in zip(sizes, template)]
     if not any(template):
         return doc
@@ -162,25 +195,7 @@ def strip_template(doc: Document, host: str, counter: SiteCounter) -> Document:
     )
 
 
-def site_boilerplate_step(items: Iterable[Item], config: SiteConfig = SiteConfig()) -> Iterator[Item]:
-    """Remove lines recurring across a site's documents; streaming, in input order.
-
-    Documents without a URL (no host) and rejects pass through unchanged.
-    """
-    counter = SiteCounter(config)
-    window: deque[tuple[Item, str | None]] = deque()
+def site_boilerplate_step(items: Iterable[Item], templates: SiteTemplates) -> Iterator[Item]:
+    """Pass 2: remove each document's template lines. Documents without a URL and rejects pass through."""
     for item in items:
-        host = host_of(item) if isinstance(item, Document) else None
-        if isinstance(item, Document) and host is not None:
-            counter.add(host, item.text.split("\n"))
-        window.append((item, host))
-        if len(window) > config.lookahead:
-            yield judged(*window.popleft(), counter)
-    while window:
-        yield judged(*window.popleft(), counter)
-
-
-def judged(item: Item, host: str | None, counter: SiteCounter) -> Item:
-    if isinstance(item, Document) and host is not None:
-        return strip_template(item, host, counter)
-    return item
+        yield strip_template(item, templates) if isinstance(item, Document) else item
