@@ -83,6 +83,10 @@ io_options = stack(
     click.option("--stats", "stats_path", default=None, metavar="PATH",
                  help="Write the run's counts as JSON: records, rejects, lines and characters removed per rule, "
                       "encoding repairs, cluster sizes, seconds per stage."),
+    click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                 help="dask: run on a Dask cluster (pip install 'cleanews[dask]'); -o is then a directory of parts."),
+    click.option("--scheduler", metavar="ADDRESS", default=None,
+                 help="With --engine dask: the scheduler to use [default: a LocalCluster of --jobs workers]."),
 )
 clean_options = stack(
     click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
@@ -161,7 +165,10 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
             click.echo(text, err=True)
 
     try:
-        stats = run_corpus(config, on_reject=report_reject, progress=progress)
+        if options["engine"] == "dask":
+            stats = run_dask(config, options["scheduler"])
+        else:
+            stats = run_corpus(config, on_reject=report_reject, progress=progress)
     except CleanewsError as error:
         if progress is not None:
             progress.clear()
@@ -174,6 +181,14 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
     if not options["quiet"]:
         click.echo(stats.summary(), err=True)
     report_exit(stats, options["strict"])
+
+
+def run_dask(config: RunConfig, scheduler: str | None) -> Stats:
+    try:
+        from cleanews.dask_engine import run_on_dask  # the core package does not need dask
+    except ImportError as error:
+        raise CleanewsError(f"--engine dask needs Dask: pip install 'cleanews[dask]' ({error})") from error
+    return run_on_dask(config, scheduler)
 
 
 def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:

@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,18 +113,24 @@ def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits
         yield from read_path(path, fields, limits)
 
 
-def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
+def open_local(path: str) -> IO[bytes]:
+    return open(path, "rb")  # noqa: SIM115 -- the caller closes it
+
+
+def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(),
+              opener: Callable[[str], IO[bytes]] = open_local) -> Iterator[Item]:
     """The records of one input: a JSONL file or stdin, or one .html/.txt file.
 
-    Never raises on bad content: a file that cannot be opened or read on is a Reject.
+    Never raises on bad content: a file that cannot be opened or read on is a
+    Reject. ``opener`` opens a path as bytes (the Dask engine passes fsspec's).
     """
     lower = path.lower()
     if lower.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
-        yield read_single(path, "html" if lower.endswith(HTML_SUFFIXES) else "text", limits)
+        yield read_single(path, "html" if lower.endswith(HTML_SUFFIXES) else "text", limits, opener)
         return
     try:
         # stdin is read, not closed: it is not ours
-        opened = nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb")  # noqa: SIM115
+        opened = nullcontext(sys.stdin.buffer) if path == STDIN else opener(path)
     except OSError as error:
         yield Reject(path, f"cannot open: {error.strerror or error}")
         return
@@ -197,11 +203,13 @@ def document_from_record(record: dict[str, Any], source: str, default_id: str, f
     return Document(id=doc_id, text=text or "", html=html or None, source=source, extra=extra, **metadata)
 
 
-def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits()) -> Item:
+def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(),
+                opener: Callable[[str], IO[bytes]] = open_local) -> Item:
     """A whole .html or .txt file as one record."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        with opener(path) as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(0)
             data = b"" if size > limits.max_record_bytes else handle.read(limits.max_record_bytes + 1)
     except OSError as error:
         return Reject(path, f"cannot read: {error.strerror or error}")
