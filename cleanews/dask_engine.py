@@ -34,7 +34,8 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 import dask
@@ -44,6 +45,7 @@ import numpy as np
 import pandas as pd
 from dask.delayed import Delayed, delayed
 from distributed import Client, LocalCluster
+from fsspec.implementations.local import LocalFileSystem
 
 from cleanews.clean.site import SiteCounts, SiteTemplates, count_sites, strip_template
 from cleanews.config import DedupConfig
@@ -54,14 +56,12 @@ from cleanews.dedup.minhash import Sketches, sketch_block
 from cleanews.dedup.verify import EXPANSION_WIDTH, EdgeRule, score_pairs
 from cleanews.document import DedupInfo, Document
 from cleanews.errors import InputError
-from cleanews.io import Item, Reject, read_path
+from cleanews.io import STDIN, Item, Reject, is_supported, read_path
 from cleanews.pipeline import FileStats, RunConfig, Stats, clean_one
 
 PART_NAME = "part-{:05d}.jsonl.gz"
 REJECTS_NAME = "rejects-{:05d}.jsonl.gz"
 STATS_NAME = "stats.json"
-# Shuffled tables are split so that one piece stays a few MB.
-ROWS_PER_PIECE = 200_000
 
 
 def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | None = None) -> Stats:
@@ -75,26 +75,16 @@ def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | 
         return run_partitions(config, client)
 
 
-class connect:
+@contextmanager
+def connect(scheduler: str | None, workers: int) -> Iterator[Client]:
     """A client for ``scheduler``, or for a new LocalCluster that is closed again afterwards."""
-
-    def __init__(self, scheduler: str | None, workers: int):
-        self.scheduler, self.workers = scheduler, workers
-        self.cluster: LocalCluster | None = None
-
-    def __enter__(self) -> Client:
-        if self.scheduler is None:
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-        else:
-            self.client = Client(self.scheduler)
-        return self.client
-
-    def __exit__(self, *exc: object) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
 
 
 def run_partitions(config: RunConfig, client: Client) -> Stats:
@@ -117,17 +107,17 @@ def run_partitions(config: RunConfig, client: Client) -> Stats:
 
 
 def input_paths(inputs: tuple[str, ...]) -> list[str]:
-    """Files named by paths or globs on any fsspec filesystem, in a stable order."""
+    """Files named by paths, directories or globs on any fsspec filesystem, in a stable order."""
     paths: list[str] = []
     for spec in inputs:
-        fs, _, found = fsspec.get_fs_token_paths(spec)
-        found = sorted(p for p in found if fs.isfile(p)) if fs.exists(spec) or "*" in spec else []
-        if fs.isdir(spec):
-            found = sorted(p for p in fs.find(spec) if p.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".html", ".txt")))
+        if spec == STDIN:
+            raise InputError("--engine dask reads files, not stdin")
+        fs, root = fsspec.core.url_to_fs(spec)
+        found = [p for p in fs.find(root) if is_supported(p)] if fs.isdir(root) else [p for p in fs.glob(root) if fs.isfile(p)]
         if not found:
             raise InputError(f"{spec}: no such file, directory or matching glob")
-        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-        paths.extend(p if protocol in ("file", "local") else f"{protocol}://{p}" for p in found)
+        local = isinstance(fs, LocalFileSystem)
+        paths.extend(p if local else fs.unstrip_protocol(p) for p in sorted(found))
     return paths
 
 
@@ -409,9 +399,7 @@ def write_lines(path: str, records: list[dict[str, Any]]) -> None:
     """JSONL, compressed by extension, written under a temporary name and renamed when complete."""
     fs, target = fsspec.core.url_to_fs(path)
     temporary = f"{target}.incomplete"
-    compression = fsspec.utils.infer_compression(target)
-    with fsspec.open(temporary if fs.protocol in ("file", ("file", "local")) else path + ".incomplete", "wb",
-                     compression=compression) as out:
+    with fs.open(temporary, "wb", compression=fsspec.utils.infer_compression(target)) as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     fs.mv(temporary, target)
