@@ -43,6 +43,7 @@ import dask.dataframe as dd
 import fsspec
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from dask.delayed import Delayed, delayed
 from distributed import Client, LocalCluster
 from fsspec.implementations.local import LocalFileSystem
@@ -170,25 +171,26 @@ def dedup_assignments(parts: list[Delayed], config: DedupConfig, client: Client)
     return [delayed(partition_infos)(frame) for frame in by_part.to_delayed()]
 
 
-def signature_columns(prefix: str, num_perm: int) -> list[str]:
-    return [f"{prefix}{column}" for column in range(num_perm)]
+# Signatures travel as Arrow binary cells (num_perm uint32 values each):
+# pandas object columns would be turned into strings by Dask, and one column
+# per value made every join copy hundreds of columns.
+BINARY = pd.ArrowDtype(pa.binary())
 
 
 def sketch_partition(items: list[Item], part: int, config: DedupConfig) -> pd.DataFrame:
-    """One row per document: where it is, what orders it, and its sketch (signature values as columns)."""
+    """One row per document: where it is, what orders it, and its sketch."""
     docs = [item for item in items if isinstance(item, Document)]
     sketches = sketch_block([doc.text for doc in docs], sketch_settings(config)) if docs else Sketches.empty(config.num_perm)
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "part": np.full(len(docs), part, dtype=np.int64),
         "pos": np.arange(len(docs), dtype=np.int64),
         "id": [doc.id for doc in docs],
         "neg_tokens": -sketches.n_tokens.astype(np.int64),
         "n_shingles": sketches.n_shingles.astype(np.int64),
         "n_head": sketches.n_head.astype(np.int64),
+        "full": pd.Series([row.tobytes() for row in sketches.full], dtype=BINARY),
+        "head": pd.Series([row.tobytes() for row in sketches.head], dtype=BINARY),
     })
-    full = pd.DataFrame(sketches.full, columns=signature_columns("f", config.num_perm))
-    head = pd.DataFrame(sketches.head, columns=signature_columns("h", config.num_perm))
-    return pd.concat([frame, full, head], axis=1)
 
 
 def ranked_nodes(sketched: list[Delayed], client: Client) -> dd.DataFrame:
@@ -216,14 +218,13 @@ def candidate_pairs(nodes: dd.DataFrame, config: DedupConfig) -> dd.DataFrame:
 
 def sketches_of(frame: pd.DataFrame, prefix: str = "") -> Sketches:
     """The Sketches of a frame's rows (columns as ``sketch_partition`` makes them, behind ``prefix``)."""
-    num_perm = sum(1 for column in frame.columns if column.startswith(prefix + "f") and column[len(prefix) + 1:].isdigit())
-    return Sketches(
-        frame[signature_columns(prefix + "f", num_perm)].to_numpy(np.uint32),
-        frame[signature_columns(prefix + "h", num_perm)].to_numpy(np.uint32),
-        frame[prefix + "n_shingles"].to_numpy(np.int64),
-        frame[prefix + "n_head"].to_numpy(np.int64),
-        -frame[prefix + "neg_tokens"].to_numpy(np.int64),
-    )
+    def signatures(column: str) -> np.ndarray:
+        cells = frame[prefix + column].tolist()
+        width = len(cells[0]) // 4 if cells else 0
+        return np.frombuffer(b"".join(cells), dtype=np.uint32).reshape(len(cells), width)
+
+    return Sketches(signatures("full"), signatures("head"), frame[prefix + "n_shingles"].to_numpy(np.int64),
+                    frame[prefix + "n_head"].to_numpy(np.int64), -frame[prefix + "neg_tokens"].to_numpy(np.int64))
 
 
 def band_rows(frame: pd.DataFrame, config: DedupConfig) -> pd.DataFrame:
