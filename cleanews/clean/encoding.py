@@ -11,10 +11,17 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 
 
+# Rounds of repair and normalisation at most: one is the rule, a second is
+# needed when a space or invisible character hid mojibake from ftfy.
+MAX_REPAIR_ROUNDS = 3
+
+
 def repair(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
-    """Fix mojibake and HTML entities; return the text and whether it changed.
+    """Fix mojibake and HTML entities, normalise every line; return the text and whether ftfy changed it.
 
     Typographic quotes are kept unless ``uncurl_quotes``: they are text.
+    Repair and normalisation alternate until ftfy finds nothing more, so the
+    result is a fixed point: cleaning it again repairs nothing.
 
     >>> repair("The cafÃ© said &quot;no&quot;")
     ('The café said "no"', True)
@@ -22,8 +29,15 @@ def repair(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
     ('Plain “quoted” text', False)
     """
     config = ftfy.TextFixerConfig(uncurl_quotes=uncurl_quotes, normalization="NFC")
-    fixed = ftfy.fix_and_explain(text, config)
-    return fixed.text, bool(fixed.explanation)
+    repaired = False
+    for _ in range(MAX_REPAIR_ROUNDS):
+        fixed = ftfy.fix_and_explain(text, config)
+        normalised = "\n".join(map(normalise_line, fixed.text.split("\n")))
+        repaired = repaired or bool(fixed.explanation)
+        if not fixed.explanation and normalised == text:
+            break
+        text = normalised
+    return text, repaired
 
 
 def normalise_line(line: str) -> str:

@@ -89,11 +89,35 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     joined: list[Line] = []
     for line in lines:
         previous = joined[-1] if joined else None
-        if previous is not None and line.text[:1].islower() and previous.words and not _PARAGRAPH_END.search(previous.text):
+        if previous is not None and continues(previous, line):
             joined[-1] = Line(f"{previous.text} {line.text}", previous.words + line.words)
         else:
             joined.append(line)
     return joined
+
+
+def join_across_removed(lines: list[Line]) -> list[Line]:
+    """Join a wrapped paragraph that a junk line interrupted ("...the mayor" / Advertisement / "said on Monday.").
+
+    Once the junk line is gone the two parts meet; joining them now gives
+    what a second cleaning of the output would give, so cleaning is idempotent.
+    """
+    joined: list[Line] = []
+    last_kept: int | None = None
+    for line in lines:
+        previous = joined[last_kept] if last_kept is not None else None
+        if line.rule is None and previous is not None and continues(previous, line):
+            joined[last_kept] = Line(f"{previous.text} {line.text}", previous.words + line.words)
+            continue
+        joined.append(line)
+        if line.rule is None:
+            last_kept = len(joined) - 1
+    return joined
+
+
+def continues(previous: Line, line: Line) -> bool:
+    """Whether ``line`` goes on with the sentence ``previous`` left open."""
+    return line.text[:1].islower() and bool(previous.words) and not _PARAGRAPH_END.search(previous.text)
 
 
 def clean_lines(
@@ -119,6 +143,7 @@ def clean_lines(
     lines = join_wrapped(split_lines(text))
     for line in lines:
         line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words))
+    lines = join_across_removed(lines)
     if model is not None:
         mark_by_model(lines, model)
     return finish(lines, detect_title, drop_repeats, known_title)
