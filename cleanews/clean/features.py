@@ -244,13 +244,23 @@ def distance_to_main_run(size: np.ndarray, ends: np.ndarray) -> np.ndarray:
     teasers and footers sit outside it, often separated by short lines.
     """
     evidence = np.where((size >= PROSE_WORDS) & (ends > 0), size, -MAIN_RUN_GAP_COST)
-    best, best_start, best_end = -math.inf, 0, 0
-    running, start = 0.0, 0
-    for index, value in enumerate(evidence):
-        if running <= 0:
-            running, start = 0.0, index
-        running += value
-        if running > best:
-            best, best_start, best_end = running, start, index
+    best_start, best_end = max_sum_run(evidence)
     positions = np.arange(len(size))
     return np.maximum(best_start - positions, 0) + np.maximum(positions - best_end, 0)
+
+
+def max_sum_run(values: Sequence[float] | np.ndarray) -> tuple[int, int]:
+    """(first, last) index of the contiguous run with the largest sum (Kadane); (0, -1) when empty.
+
+    >>> max_sum_run([-1.0, 0.5, -0.2, 0.6, -3.0])
+    (1, 3)
+    """
+    best, best_start, best_end = -math.inf, 0, -1
+    running, start = 0.0, 0
+    for index, value in enumerate(values):
+        if running <= 0:
+            running, start = 0.0, index
+        running += float(value)
+        if running > best:
+            best, best_start, best_end = running, start, index
+    return best_start, best_end

@@ -21,7 +21,7 @@ from importlib import resources
 import numpy as np
 
 from cleanews.clean.block_features import HTML_FEATURE_NAMES
-from cleanews.clean.features import FEATURE_NAMES
+from cleanews.clean.features import FEATURE_NAMES, max_sum_run
 from cleanews.errors import CleanewsError
 
 MODEL_FILE = "line_model.json"
@@ -84,14 +84,7 @@ def best_run(log_odds: np.ndarray) -> np.ndarray:
     >>> best_run(np.array([-1.0, 0.5, -0.2, 0.6, -3.0])).tolist()
     [False, True, True, True, False]
     """
-    best, best_start, best_end = -np.inf, 0, -1
-    running, start = 0.0, 0
-    for index, value in enumerate(log_odds):
-        if running <= 0:
-            running, start = 0.0, index
-        running += value
-        if running > best:
-            best, best_start, best_end = running, start, index
+    best_start, best_end = max_sum_run(log_odds)
     keep = np.zeros(len(log_odds), dtype=bool)
     keep[best_start : best_end + 1] = True
     return keep
