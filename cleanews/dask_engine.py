@@ -25,8 +25,10 @@ local engine calls, and only the data movement differs.
   and the run's counts in ``stats.json``. Each file is written under a
   temporary name and renamed when complete.
 
-Not (yet) on Dask: the per-document time limit (Dask runs tasks in threads
-of its workers, which cannot be stopped), ``--resume`` and ``--index``.
+With ``--index`` the clustering itself runs in the client process, against
+the SQLite file (see ``indexed_assignments``); everything else stays on the
+workers. Not on Dask: the per-document time limit (Dask runs tasks in
+threads of its workers, which cannot be stopped) and ``--resume``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from cleanews.clean.site import SiteCounts, SiteTemplates, count_sites, strip_template
 from cleanews.config import DedupConfig
+from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.clusters import Edges, centre_clusters
 from cleanews.dedup.deduplicator import sketch_settings
 from cleanews.dedup.lsh import PairSet, band_keys, bucket_pairs
@@ -58,7 +61,7 @@ from cleanews.dedup.verify import EXPANSION_WIDTH, EdgeRule, score_pairs
 from cleanews.document import DedupInfo, Document
 from cleanews.errors import InputError
 from cleanews.io import STDIN, Item, Reject, is_supported, read_path
-from cleanews.pipeline import FileStats, RunConfig, Stats, clean_one
+from cleanews.pipeline import FileStats, RunConfig, Stats, clean_one, reject_document
 
 PART_NAME = "part-{:05d}.jsonl.gz"
 REJECTS_NAME = "rejects-{:05d}.jsonl.gz"
@@ -67,8 +70,8 @@ STATS_NAME = "stats.json"
 
 def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | None = None) -> Stats:
     """Run ``config`` on the cluster at ``scheduler`` (a LocalCluster of ``workers`` processes when None)."""
-    if config.resume or config.rejects is not None or config.index is not None:
-        raise InputError("--resume, --rejects and --index are not available with --engine dask "
+    if config.resume or config.rejects is not None:
+        raise InputError("--resume and --rejects are not available with --engine dask "
                          "(rejects are written beside the output parts)")
     # Task-based shuffles: the peer-to-peer ones hung now and then on the
     # repeated joins of the label propagation (distributed 2026.8).
@@ -95,7 +98,10 @@ def run_partitions(config: RunConfig, client: Client) -> Stats:
     if config.clean is not None and config.site is not None:
         templates = delayed(SiteCounts.templates)(tree_sum([delayed(partition_site_counts)(p) for p in parts]), config.site)
         parts = client.persist([delayed(strip_partition)(p, templates) for p in parts])
-    if config.dedup is not None:
+    if config.dedup is not None and config.index is not None:
+        assignments = indexed_assignments(parts, config.dedup, config.index, client)
+        parts = [delayed(annotate_partition)(p, a) for p, a in zip(parts, assignments, strict=True)]
+    elif config.dedup is not None:
         assignments = dedup_assignments(parts, config.dedup, client)
         parts = [delayed(annotate_partition)(p, a) for p, a in zip(parts, assignments, strict=True)]
     output = output_dir(config.output)
@@ -169,6 +175,27 @@ def dedup_assignments(parts: list[Delayed], config: DedupConfig, client: Client)
     # One partition per input partition: partition i holds exactly part i.
     by_part = info.set_index("part", divisions=list(range(len(parts) + 1)))
     return [delayed(partition_infos)(frame) for frame in by_part.to_delayed()]
+
+
+def indexed_assignments(parts: list[Delayed], config: DedupConfig, index: str, client: Client) -> list[list[Assignment]]:
+    """With a persistent index: sketches are made on the workers, clustering runs here against the index.
+
+    The SQLite index is one file that every run reads and extends in one
+    transaction, so its batch is clustered where the file is, by the same
+    ``Deduplicator`` the local engine uses. Only sketches (about 1 KB a
+    document) travel to this process, one partition at a time.
+    """
+    sketched = [delayed(sketch_partition)(p, number, config) for number, p in enumerate(parts)]
+    counts = []
+    with DedupIndex(index, config) as store:
+        dedup = Deduplicator(config, store)
+        for future in client.compute(sketched):
+            frame = future.result()
+            dedup.add_sketches(frame["id"].tolist(), sketches_of(frame))
+            counts.append(len(frame))
+        assignments = dedup.assignments()
+    starts = np.cumsum([0, *counts])
+    return [assignments[start:stop] for start, stop in zip(starts[:-1], starts[1:], strict=True)]
 
 
 # Signatures travel as Arrow binary cells (num_perm uint32 values each):
@@ -358,12 +385,19 @@ def partition_infos(rows: pd.DataFrame) -> list[DedupInfo]:
             for row in rows.itertuples()]
 
 
-def annotate_partition(items: list[Item], infos: list[DedupInfo]) -> list[Item]:
+def annotate_partition(items: list[Item], infos: list[Assignment]) -> list[Item]:
+    """Each document with its cluster; one whose id the index holds with another text becomes a Reject."""
     documents = sum(isinstance(item, Document) for item in items)
     if documents != len(infos):
         raise AssertionError(f"{len(infos)} cluster assignments for {documents} documents")
     found = iter(infos)
-    return [item.replace(dedup=next(found)) if isinstance(item, Document) else item for item in items]
+    return [annotated(item, next(found)) if isinstance(item, Document) else item for item in items]
+
+
+def annotated(doc: Document, assignment: Assignment) -> Item:
+    if isinstance(assignment, IdConflict):
+        return reject_document(doc, assignment.reason)
+    return doc.replace(dedup=assignment)
 
 
 # --- output ------------------------------------------------------------------

@@ -24,12 +24,14 @@ def scheduler():
 
 
 def local_records(config: RunConfig, tmp_path: Path) -> list[dict]:
+    tmp_path.mkdir(exist_ok=True)
     output = tmp_path / "local.jsonl"
     run_corpus(RunConfig(**{**config.__dict__, "output": str(output), "jobs": 1}))
     return [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
 
 
 def dask_records(config: RunConfig, scheduler: str, tmp_path: Path) -> tuple[list[dict], dict]:
+    tmp_path.mkdir(exist_ok=True)
     output = tmp_path / "parts"
     stats = run_on_dask(RunConfig(**{**config.__dict__, "output": str(output), "time_limit": None}), scheduler)
     parts = sorted(output.glob("part-*.jsonl.gz"))
@@ -80,8 +82,25 @@ def test_wire_dev_gives_identical_clusters_and_text(scheduler, tmp_path: Path) -
     assert len({r["dedup"]["cluster_id"] for r in local}) < len(local) / 2
 
 
-def test_unsupported_options_are_named(scheduler, tmp_path: Path) -> None:
+def test_a_persistent_index_is_read_and_extended_as_locally(scheduler, tmp_path: Path) -> None:
+    inputs = split_into_partitions(GOLDEN / "dedup" / "wire-variants.jsonl", tmp_path / "in", 2)
+    outputs = {}
+    for engine in ("local", "dask"):
+        index = tmp_path / f"{engine}.sqlite"
+        for batch, path in enumerate(inputs):
+            config = RunConfig(inputs=(path,), index=str(index))
+            if engine == "local":
+                outputs[engine, batch] = local_records(config, tmp_path / f"l{batch}")
+            else:
+                outputs[engine, batch] = dask_records(config, scheduler, tmp_path / f"d{batch}")[0]
+    assert outputs["dask", 0] == outputs["local", 0] and outputs["dask", 1] == outputs["local", 1]
+    later = {r["id"]: r["dedup"] for r in outputs["dask", 1]}
+    assert later["paper-edited"]["cluster_id"] == "wire-original"  # joined the cluster of the first run
+    assert later["paper-edited"]["cluster_size"] == 4
+
+
+def test_stdin_is_refused(scheduler, tmp_path: Path) -> None:
     from cleanews.errors import InputError
 
-    with pytest.raises(InputError, match="--index"):
-        run_on_dask(RunConfig(inputs=(str(GOLDEN / "input"),), output=str(tmp_path / "o"), index=str(tmp_path / "i.db")), scheduler)
+    with pytest.raises(InputError, match="stdin"):
+        run_on_dask(RunConfig(inputs=("-",), output=str(tmp_path / "o")), scheduler)

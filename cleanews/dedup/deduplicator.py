@@ -76,6 +76,12 @@ class Deduplicator:
         if self._pending_points >= BLOCK_CODE_POINTS:
             self._flush()
 
+    def add_sketches(self, ids: list[str], sketches: Sketches) -> None:
+        """Add documents sketched elsewhere (``sketch_block`` in another process), in input order."""
+        self._flush()
+        self._ids.extend(ids)
+        self._buffer.append(sketches)
+
     def _flush(self) -> None:
         if self._pending:
             self._buffer.append(sketch_block(self._pending, self.settings))
