@@ -28,7 +28,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from cleanews.bench import Case, Summary, load_cases, score_text, summarise, system_outputs
+from cleanews.bench import (
+    Case,
+    Summary,
+    load_cases,
+    score_text,
+    summarise,
+    system_outputs,
+)
 from cleanews.config import CleanConfig
 from cleanews.io import Fields
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from distributed import Client, LocalCluster, get_task_stream
 
-from cleanews.config import CleanConfig, DedupConfig
 from cleanews.clean.site import SiteConfig
+from cleanews.config import CleanConfig, DedupConfig
 from cleanews.dask_engine import run_on_dask
 from cleanews.pipeline import RunConfig
 

@@ -45,7 +45,7 @@ def split_corpus(corpus: str, batches: int, docs: int, workdir: str) -> list[str
     with open(corpus, encoding="utf-8") as source:
         for path in paths:
             with open(path, "w", encoding="utf-8") as sink:
-                for _, line in zip(range(per_batch), source):
+                for _, line in zip(range(per_batch), source, strict=False):
                     sink.write(line)
     return paths
 

@@ -58,7 +58,7 @@ def load_texts(corpus: str | None, docs: int) -> list[str]:
 
     if corpus is not None:
         with open(corpus, encoding="utf-8") as source:
-            return [json.loads(line)["text"] for _, line in zip(range(docs), source)]
+            return [json.loads(line)["text"] for _, line in zip(range(docs), source, strict=False)]
     from synthetic import make_corpus
 
     with tempfile.TemporaryDirectory() as scratch:

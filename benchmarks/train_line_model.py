@@ -29,7 +29,6 @@ import gzip
 import hashlib
 import json
 import re
-import statistics
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -44,7 +43,12 @@ from cleanews.clean.block_features import HTML_FEATURE_NAMES, block_matrix
 from cleanews.clean.blocks import Block, page_blocks
 from cleanews.clean.features import FEATURE_NAMES, line_features
 from cleanews.clean.html import extract, judge_blocks
-from cleanews.clean.lines import clean_judged_lines, clean_lines, join_wrapped, split_lines
+from cleanews.clean.lines import (
+    clean_judged_lines,
+    clean_lines,
+    join_wrapped,
+    split_lines,
+)
 from cleanews.clean.model import MODEL_FILE, LineModel, load_models
 
 DATA = Path("/work/shared/data/clean")
@@ -219,9 +223,9 @@ def predict(page: Page, model: LineModel) -> str:
 
 def classifier_only(page: Page, model: LineModel) -> str:
     if page.blocks is not None:
-        return "\n".join(line for line, verdict in zip(*judge_blocks(page.blocks, page.matrix, model)) if verdict is None)
+        return "\n".join(line for line, verdict in zip(*judge_blocks(page.blocks, page.matrix, model), strict=False) if verdict is None)
     keep = model.decode(model.log_odds(page.matrix), page.sizes)
-    return "\n".join(text for text, kept in zip(page.texts, keep) if kept)
+    return "\n".join(text for text, kept in zip(page.texts, keep, strict=False) if kept)
 
 
 def f1_of(pages: Sequence[Page], model: LineModel) -> float:
@@ -229,7 +233,7 @@ def f1_of(pages: Sequence[Page], model: LineModel) -> float:
 
 
 def report(title: str, pages: Sequence[Page], predictions: Sequence[str]) -> None:
-    s = summarise([score_text(text, page.gold) for text, page in zip(predictions, pages)])
+    s = summarise([score_text(text, page.gold) for text, page in zip(predictions, pages, strict=False)])
     print(f"{title:<44} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  docF1 {s.mean_doc_f1:.3f}  ({s.documents} pages)")
 
 
@@ -270,7 +274,7 @@ def model_json(model: LineModel, trained_on: str) -> dict:
     return {
         "features": [
             {"name": name, "mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
-            for name, m, s, w in zip(model.features, model.mean, model.scale, model.weights)
+            for name, m, s, w in zip(model.features, model.mean, model.scale, model.weights, strict=False)
         ],
         "bias": round(model.bias, 6),
         "switch_cost": model.switch_cost,

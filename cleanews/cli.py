@@ -185,7 +185,9 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
 
 def run_dask(config: RunConfig, scheduler: str | None) -> Stats:
     try:
-        from cleanews.dask_engine import run_on_dask  # the core package does not need dask
+        from cleanews.dask_engine import (
+            run_on_dask,  # the core package does not need dask
+        )
     except ImportError as error:
         raise CleanewsError(f"--engine dask needs Dask: pip install 'cleanews[dask]' ({error})") from error
     return run_on_dask(config, scheduler)

@@ -98,11 +98,9 @@ def run_partitions(config: RunConfig, client: Client) -> Stats:
     if config.clean is not None and config.site is not None:
         templates = delayed(SiteCounts.templates)(tree_sum([delayed(partition_site_counts)(p) for p in parts]), config.site)
         parts = client.persist([delayed(strip_partition)(p, templates) for p in parts])
-    if config.dedup is not None and config.index is not None:
-        assignments = indexed_assignments(parts, config.dedup, config.index, client)
-        parts = [delayed(annotate_partition)(p, a) for p, a in zip(parts, assignments, strict=True)]
-    elif config.dedup is not None:
-        assignments = dedup_assignments(parts, config.dedup, client)
+    if config.dedup is not None:
+        assignments: list[Any] = (indexed_assignments(parts, config.dedup, config.index, client) if config.index is not None
+                                  else dedup_assignments(parts, config.dedup, client))
         parts = [delayed(annotate_partition)(p, a) for p, a in zip(parts, assignments, strict=True)]
     output = output_dir(config.output)
     written = [delayed(write_partition)(p, path, output, number, config.drop_duplicates)
@@ -167,7 +165,7 @@ def dedup_assignments(parts: list[Delayed], config: DedupConfig, client: Client)
     candidates = candidate_pairs(nodes, config)
     rule = EdgeRule.of(config)
     edges = verify(candidates, nodes, rule).persist()
-    extra = one_hop(candidates, edges, nodes)
+    extra = one_hop(candidates, edges)
     edges = dd.concat([edges, verify(extra, nodes, rule)]).persist()
     labels = components(edges)
     chosen = centres(edges, labels)  # rank -> rep rank, score
@@ -308,7 +306,7 @@ def passing_edges(frame: pd.DataFrame, rule: EdgeRule) -> pd.DataFrame:
                          "score": scores.containment[keep]})
 
 
-def one_hop(candidates: dd.DataFrame, edges: dd.DataFrame, nodes: dd.DataFrame) -> dd.DataFrame:
+def one_hop(candidates: dd.DataFrame, edges: dd.DataFrame) -> dd.DataFrame:
     """Pairs (d, x): (d, c) a candidate, x one of c's best earlier verified neighbours, not a candidate already."""
     oriented = edges.assign(earlier=edges[["first", "second"]].min(axis=1), later=edges[["first", "second"]].max(axis=1))
     best = oriented.shuffle("later").map_partitions(best_earlier, meta={"later": np.int64, "earlier": np.int64})
@@ -317,10 +315,13 @@ def one_hop(candidates: dd.DataFrame, edges: dd.DataFrame, nodes: dd.DataFrame) 
                       pairs[["b", "a"]].rename(columns={"b": "origin", "a": "via"})])
     found = hash_join(both, best, "via", "later")
     found = found[found["origin"] != found["earlier"]]
-    codes = found.map_partitions(lambda f: pd.DataFrame({"code": PairSet.encode(f[["origin", "earlier"]].to_numpy(np.int64))}),
-                                 meta={"code": np.int64}).drop_duplicates()
+    codes = found.map_partitions(pair_codes, "origin", "earlier", meta={"code": np.int64}).drop_duplicates()
     new = hash_join(codes, candidates.assign(known=True), "code", "code", how="left")
     return new[new["known"].isna()][["code"]]
+
+
+def pair_codes(frame: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    return pd.DataFrame({"code": PairSet.encode(frame[[first, second]].to_numpy(np.int64))})
 
 
 def best_earlier(frame: pd.DataFrame) -> pd.DataFrame:
@@ -329,7 +330,7 @@ def best_earlier(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.groupby("later", sort=False).head(EXPANSION_WIDTH)[["later", "earlier"]]
 
 
-def components(edges: dd.DataFrame) -> pd.DataFrame:
+def components(edges: dd.DataFrame) -> dd.DataFrame:
     """(rank, label): each node that has an edge and the smallest rank of its connected component.
 
     Min-label propagation: every node takes the smallest label among itself

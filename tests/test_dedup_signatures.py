@@ -5,8 +5,21 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanews.dedup.minhash import Permutations, SketchSettings, lean_minhash, signatures, sketch_block
-from cleanews.dedup.shingles import MASK64, SHINGLE_BASE, reference_token_hash, shingle_block, token_hashes, tokens
+from cleanews.dedup.minhash import (
+    Permutations,
+    SketchSettings,
+    lean_minhash,
+    signatures,
+    sketch_block,
+)
+from cleanews.dedup.shingles import (
+    MASK64,
+    SHINGLE_BASE,
+    reference_token_hash,
+    shingle_block,
+    token_hashes,
+    tokens,
+)
 
 TRICKY = [
     "“Don’t” PANIC, said Ωmega", "ﬁne ﬂour", "cafe\u0301 CAFÉ", "İstanbul ß Straße", "서울 시장은 월요일",

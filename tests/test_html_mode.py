@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from cleanews import clean_html
-from cleanews.clean.block_features import APART_FEATURES, HTML_FEATURE_NAMES, block_matrix, coverage, earlier_copy
+from cleanews.clean.block_features import (
+    APART_FEATURES,
+    HTML_FEATURE_NAMES,
+    block_matrix,
+    coverage,
+    earlier_copy,
+)
 from cleanews.clean.blocks import page_blocks
 from cleanews.clean.html import judge_blocks
 from cleanews.clean.model import LineModel, load_model

@@ -2,7 +2,15 @@
 
 import pytest
 
-from cleanews.clean.site import SITE_RULE, SiteConfig, SiteCounts, count_sites, host_of, site_boilerplate_step, site_keys
+from cleanews.clean.site import (
+    SITE_RULE,
+    SiteConfig,
+    SiteCounts,
+    count_sites,
+    host_of,
+    site_boilerplate_step,
+    site_keys,
+)
 from cleanews.document import Cleaning, Document, Removal
 from cleanews.io import Reject
 

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 import trafilatura
 
-from cleanews.clean.block_features import APART_FEATURES, EXTRACTOR_KEPT, HTML_FEATURE_NAMES, block_matrix
+from cleanews.clean.block_features import (
+    APART_FEATURES,
+    EXTRACTOR_KEPT,
+    HTML_FEATURE_NAMES,
+    block_matrix,
+)
 from cleanews.clean.blocks import Block, page_blocks
 from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX
@@ -61,7 +66,7 @@ def extract(html: str, url: str | None = None) -> Extracted:
         include_comments=False,
         include_tables=True,
     )
-    if result is None:
+    if not isinstance(result, trafilatura.settings.Document):  # None: nothing found
         return Extracted(text="")
     return Extracted(
         text=result.text or "",

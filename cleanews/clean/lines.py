@@ -105,8 +105,8 @@ def join_across_removed(lines: list[Line]) -> list[Line]:
     joined: list[Line] = []
     last_kept: int | None = None
     for line in lines:
-        previous = joined[last_kept] if last_kept is not None else None
-        if line.rule is None and previous is not None and continues(previous, line):
+        if line.rule is None and last_kept is not None and continues(joined[last_kept], line):
+            previous = joined[last_kept]
             joined[last_kept] = Line(f"{previous.text} {line.text}", previous.words + line.words)
             continue
         joined.append(line)

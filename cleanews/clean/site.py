@@ -87,7 +87,7 @@ def site_keys(doc: Document) -> tuple[str, np.ndarray] | None:
     host = host_of(doc)
     if host is None:
         return None
-    keys = {line_key(host, line) for line in doc.text.split("\n")} - {None}
+    keys = {key for line in doc.text.split("\n") if (key := line_key(host, line)) is not None}
     return host, np.array(sorted(keys), dtype=np.uint64)
 
 
@@ -132,7 +132,7 @@ class SiteCounts:
     def templates(self, config: SiteConfig) -> SiteTemplates:
         self._compact()
         frequent = self.counts >= config.min_documents
-        return SiteTemplates(dict(zip(self.keys[frequent].tolist(), self.counts[frequent].tolist())),
+        return SiteTemplates(dict(zip(self.keys[frequent].tolist(), self.counts[frequent].tolist(), strict=False)),
                              dict(self.documents), config)
 
 
@@ -177,13 +177,13 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
     lines = doc.text.split("\n")
     template = [templates.is_template(host, line) for line in lines]
     sizes = [len(WORD.findall(line)) for line in lines]
-    if sum(size for size, is_template in zip(sizes, template) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
+    if sum(size for size, is_template in zip(sizes, template, strict=False) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
         long_line = templates.config.long_line_words
-        template = [is_template and size < long_line for size, is_template in zip(sizes, template)]
+        template = [is_template and size < long_line for size, is_template in zip(sizes, template, strict=False)]
     if not any(template):
         return doc
-    kept = [line for line, is_template in zip(lines, template) if not is_template]
-    removed = [line for line, is_template in zip(lines, template) if is_template]
+    kept = [line for line, is_template in zip(lines, template, strict=False) if not is_template]
+    removed = [line for line, is_template in zip(lines, template, strict=False) if is_template]
     cleaning = doc.cleaning or Cleaning()
     return doc.replace(
         text="\n".join(kept),

@@ -25,8 +25,21 @@ import numpy as np
 from cleanews.config import DedupConfig
 from cleanews.dedup.clusters import Edges, canonical_order, centre_clusters
 from cleanews.dedup.index import DedupIndex, IndexNodes, Known, NewDocs
-from cleanews.dedup.lsh import PairSet, band_keys, bands, bucket_pairs, positions_in_runs
-from cleanews.dedup.minhash import BLOCK_CODE_POINTS, Permutations, SketchBuffer, Sketches, SketchSettings, sketch_block
+from cleanews.dedup.lsh import (
+    PairSet,
+    band_keys,
+    bands,
+    bucket_pairs,
+    positions_in_runs,
+)
+from cleanews.dedup.minhash import (
+    BLOCK_CODE_POINTS,
+    Permutations,
+    SketchBuffer,
+    Sketches,
+    SketchSettings,
+    sketch_block,
+)
 from cleanews.dedup.verify import EdgeRule, one_hop_pairs, verified_edges
 from cleanews.document import DedupInfo
 

@@ -248,7 +248,7 @@ class DedupIndex:
                     sketches.n_head[start:stop].tolist(),
                     [row.astype("<u4").tobytes() for row in sketches.full[start:stop]],
                     [row.astype("<u4").tobytes() for row in sketches.head[start:stop]],
-                    new.clusters[start:stop].tolist(), new.similarity[start:stop].tolist()),
+                    new.clusters[start:stop].tolist(), new.similarity[start:stop].tolist(), strict=False),
             )
         for band, keys in enumerate(band_keys(sketches, self.config)):
             kept = np.flatnonzero(new.keep[:, band])

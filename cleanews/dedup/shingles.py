@@ -78,7 +78,7 @@ def code_point_tables() -> CodePointTables:
     """Built once per process (about 0.5 s), on first use; read-only."""
     chars = [chr(code) if code not in SURROGATES else " " for code in range(CODE_POINTS)]
     targets = [fold_one(char) for char in chars]
-    folded = np.fromiter((ord(target or char) for target, char in zip(targets, chars)), dtype=np.int64, count=CODE_POINTS)
+    folded = np.fromiter((ord(target or char) for target, char in zip(targets, chars, strict=False)), dtype=np.int64, count=CODE_POINTS)
     combining = np.fromiter(map(unicodedata.combining, chars), dtype=np.int64, count=CODE_POINTS) != 0
     needs_nfkc = np.fromiter((target is None for target in targets), dtype=bool, count=CODE_POINTS)
     needs_nfkc |= combining | combining[folded]
