@@ -3,6 +3,7 @@
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -83,13 +84,16 @@ def test_page_is_self_contained_and_data_cannot_break_out(tmp_path: Path) -> Non
 
 def test_report_command_skips_bad_lines_and_names_them(run_output: Path, tmp_path: Path) -> None:
     mixed = tmp_path / "mixed.jsonl"
-    mixed.write_text(run_output.read_text(encoding="utf-8") + "not json\n[1]\n{\"id\": \"y\"}\n")
+    bad_cleaning = '{"id": "s", "text": "x", "cleaning": "html"}\n{"id": "l", "text": "x", "cleaning": [1]}\n'
+    mixed.write_text(run_output.read_text(encoding="utf-8") + "not json\n[1]\n{\"id\": \"y\"}\n" + bad_cleaning)
     out = tmp_path / "report.html"
     result = invoke("report", str(mixed), "-o", str(out))
     assert result.exit_code == 0
     assert f"skipped {mixed}:10: not a JSON record" in result.stderr
     assert f"skipped {mixed}:11: a JSON list, not an object" in result.stderr
     assert f"skipped {mixed}:12: no 'text' string" in result.stderr
+    assert f"skipped {mixed}:13: 'cleaning' is a JSON str, not an object" in result.stderr
+    assert f"skipped {mixed}:14: 'cleaning' is a JSON list, not an object" in result.stderr
     assert page_data(out.read_text(encoding="utf-8"))["total_docs"] == 9
 
 
@@ -113,3 +117,42 @@ def test_diff_pairs_an_edited_line_after_an_inserted_one() -> None:
 def test_diff_of_unlike_lines_is_out_and_in() -> None:
     assert diff_texts("Completely different words", "Nothing alike here at all") == [
         ["-", "Completely different words"], ["+", "Nothing alike here at all"]]
+
+
+def test_diff_of_an_ordinary_article_is_not_cut() -> None:
+    old = "\n".join(f"Paragraph {n} says the council met on Monday and voted." for n in range(200))
+    new = old.replace("Monday", "Tuesday")
+    rows = diff_texts(old, new)
+    assert len(rows) == 200 and all(kind == "~" for kind, _ in rows)
+    assert new_side(rows) == new.split("\n")
+
+
+def test_diff_of_huge_single_line_copies_is_bounded_and_says_so() -> None:
+    # A 6,000-word article on one line, and a copy with a changed word: a
+    # word diff of it would take tens of seconds, so it is shown whole.
+    words = [f"word{n % 3000}" for n in range(6000)]
+    old, new = " ".join(words), " ".join(["changed"] + words[1:])
+    rows = diff_texts(old, new)
+    assert rows[:2] == [["-", old], ["+", new]]
+    assert rows[-1][0] == "!" and "2 changed lines of over 1,000 tokens" in rows[-1][1]
+
+
+def test_diff_work_on_a_small_vocabulary_is_bounded_and_says_so() -> None:
+    # Lines from two words are difflib's worst case (cubic time unbounded).
+    old = "\n".join(" ".join("ab"[(n * k) % 7 % 2] for k in range(400)) for n in range(300))
+    new = "\n".join(" ".join("ab"[(n * k) % 5 % 2] for k in range(400)) for n in range(300))
+    rows = diff_texts(old, new)
+    assert rows[-1] == ["!", "Diff cut: past the word-diff budget, the rest of the changed lines are shown whole."]
+    assert new_side(rows) == new.split("\n")  # cut, but every line still shown
+
+
+def new_side(rows: list[list[Any]]) -> list[str]:
+    """The new text's lines as a diff shows them."""
+    return [payload if kind != "~" else "".join(text for part, text in payload if part != "-")
+            for kind, payload in rows if kind in "=+~"]
+
+
+def test_diff_of_very_many_lines_compares_the_first_ones_and_says_so() -> None:
+    old = "\n".join("xy"[n % 2] for n in range(4000))
+    rows = diff_texts(old, old)
+    assert len(rows) == 1501 and rows[-1] == ["!", "Diff cut: only the first 1,500 lines of each text are compared."]

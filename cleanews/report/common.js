@@ -34,13 +34,14 @@ function highlighted(text, query) {
   return fragment;
 }
 
-// Rows from cleanews/report/diff.py: ["=", text], ["-", text], ["+", text], ["~", spans].
+// Rows from cleanews/report/diff.py: ["=", text], ["-", text], ["+", text], ["~", spans], ["!", why it was cut].
 function renderDiff(rows) {
   const box = el("div", { className: "diff" });
   for (const [kind, payload] of rows) {
     if (kind === "=") box.append(el("p", {}, payload));
     else if (kind === "-") box.append(el("p", { className: "del" }, payload));
     else if (kind === "+") box.append(el("p", { className: "add" }, payload));
+    else if (kind === "!") box.append(el("p", { className: "cut" }, payload));
     else box.append(el("p", { className: "changed" }, payload.map(([part, text]) =>
       part === "=" ? text : el(part === "+" ? "ins" : "del", {}, text))));
   }

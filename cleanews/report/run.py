@@ -102,7 +102,10 @@ def record_problem(record: Any) -> str | None:
         return f"a JSON {type(record).__name__}, not an object"
     if not isinstance(record.get("text"), str):
         return "no 'text' string: not a cleanews output record"
-    removed = (record.get("cleaning") or {}).get("removed", [])
+    cleaning = record.get("cleaning")
+    if cleaning is not None and not isinstance(cleaning, dict):
+        return f"'cleaning' is a JSON {type(cleaning).__name__}, not an object"
+    removed = (cleaning or {}).get("removed", [])
     if not isinstance(removed, list) or not all(isinstance(r, dict) and isinstance(r.get("line"), str) and isinstance(r.get("rule"), str) for r in removed):
         return "'cleaning.removed' is not a list of {line, rule} objects"
     dedup = record.get("dedup")
