@@ -1,8 +1,12 @@
 """The persistent index: later batches join earlier clusters; re-runs, crashes and mismatches are safe."""
 
 import json
+import logging
+import multiprocessing
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -115,3 +119,93 @@ def test_cli_index_across_two_runs(tmp_path: Path) -> None:
     assert f"rejected {day2}:2: id 'ap-1' is already in the index with a different text" in result.stderr
     mismatch = runner.invoke(main, ["dedup", str(day1), "--index", str(index), "--shingle-size", "3"])
     assert mismatch.exit_code == 1 and "other dedup settings" in mismatch.stderr
+
+
+def foreign_database(path: Path, schema: str) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        db.executescript(schema)
+        return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+@pytest.mark.parametrize("schema", [
+    "CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('keep me');",
+    "CREATE TABLE docs(id INTEGER, body TEXT); CREATE TABLE meta(key TEXT, value TEXT);",
+])
+def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path: Path, schema: str) -> None:
+    path = tmp_path / "other.sqlite"
+    before = foreign_database(path, schema)
+    with pytest.raises(IndexFileError, match="not a cleanews dedup index"):
+        DedupIndex(str(path), DedupConfig())
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall() == before
+        if "meta" in schema:
+            assert db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
+
+
+def test_cli_exits_1_on_a_foreign_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    foreign_database(path, "CREATE TABLE notes(body TEXT);")
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": "a", "text": STORY}) + "\n")
+    result = CliRunner().invoke(main, ["dedup", str(records), "--index", str(path), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1 and "not a cleanews dedup index" in result.stderr
+
+
+def open_new_index(path: str, start: Any) -> None:
+    start.wait()
+    DedupIndex(path, DedupConfig()).close()
+
+
+def test_processes_creating_one_index_at_once_take_turns(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    for attempt in range(8):
+        path, start = str(tmp_path / f"new-{attempt}.sqlite"), context.Event()
+        workers = [context.Process(target=open_new_index, args=(path, start)) for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        start.set()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [worker.exitcode for worker in workers] == [0, 0, 0]
+        assert run_batch(Path(path), [("a", STORY)])["a"].is_representative
+
+
+def test_a_run_waits_for_another_runs_lock_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "dedup.sqlite"
+    run_batch(path, [("a", STORY)])
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with DedupIndex(str(path), DedupConfig()) as other, other.batch():
+            holding.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    holding.wait(timeout=30)
+    threading.Timer(2.5, release.set).start()  # past the old 1 s step, so the run must wait, not fail
+    with caplog.at_level(logging.WARNING, logger="cleanews.dedup.index"):
+        result = run_batch(path, [("b", STORY)])
+    holder.join()
+    assert result["b"].cluster_id == "a"
+    assert any("another cleanews run is using this index" in message for message in caplog.messages)
+
+
+def test_exact_repeats_of_an_id_are_copies_not_representatives(tmp_path: Path) -> None:
+    config = DedupConfig()
+    with DedupIndex(str(tmp_path / "dedup.sqlite"), config) as index:
+        dedup = Deduplicator(config, index)
+        for doc_id in ("a", "a", "b"):
+            dedup.add(doc_id, STORY)
+        first, repeat, other = dedup.assignments()
+    assert [first.is_representative, repeat.is_representative, other.is_representative] == [True, False, False]
+    assert repeat.cluster_id == other.cluster_id == "a" and repeat.similarity == 1.0
+
+
+def test_cli_drop_duplicates_with_index_keeps_one_of_exact_repeats(tmp_path: Path) -> None:
+    records = tmp_path / "in.jsonl"
+    records.write_text("".join(json.dumps({"id": doc_id, "text": STORY}) + "\n" for doc_id in ("a", "a", "b")))
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["dedup", str(records), "--index", str(tmp_path / "i.sqlite"), "--drop-duplicates", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]

@@ -18,7 +18,7 @@ Only sketches (about 1 KB a document) are held, never texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -131,19 +131,19 @@ def split_batch(ids: list[str], sketches: SketchBuffer, index: DedupIndex | None
     first: dict[str, int] = {}
     for position, doc_id in enumerate(ids):
         earlier = known.get(doc_id)
-        if earlier is not None:
-            if np.array_equal(earlier.full, sketches.row("full", position)):
-                split.stored[position] = earlier
-            else:
-                split.conflicts[position] = IdConflict(f"id {doc_id!r} is already in the index with a different text")
-        elif doc_id in first:
+        if doc_id in first:
             if np.array_equal(sketches.row("full", first[doc_id]), sketches.row("full", position)):
                 split.aliases[position] = first[doc_id]
             else:
                 split.conflicts[position] = IdConflict(f"id {doc_id!r} appears earlier in this batch with a different text")
-        else:
-            first[doc_id] = position
+            continue
+        first[doc_id] = position
+        if earlier is None:
             split.new.append(position)
+        elif np.array_equal(earlier.full, sketches.row("full", position)):
+            split.stored[position] = earlier
+        else:
+            split.conflicts[position] = IdConflict(f"id {doc_id!r} is already in the index with a different text")
     return split
 
 
@@ -270,5 +270,7 @@ def in_input_order(records: int, split: Split, positions: np.ndarray, rep: np.nd
     for position, conflict in split.conflicts.items():
         results[position] = conflict
     for position, earlier in split.aliases.items():
-        results[position] = results[earlier]
+        # A repeat of an earlier record (same id, same text) is its copy: never a second representative.
+        original = results[earlier]
+        results[position] = replace(original, is_representative=False, similarity=1.0) if isinstance(original, DedupInfo) else original
     return [result for result in results if result is not None]

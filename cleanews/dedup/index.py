@@ -25,6 +25,7 @@ existing cluster only has its size updated.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 import unicodedata
@@ -40,20 +41,29 @@ from cleanews.dedup.lsh import band_keys
 from cleanews.dedup.minhash import SCHEME, Sketches
 from cleanews.errors import IndexFileError, IndexMismatchError
 
+logger = logging.getLogger(__name__)
+
 FORMAT = "cleanews-dedup-index/1"
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL, committed_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL, committed_at TEXT NOT NULL);
+CREATE TABLE docs(
     doc INTEGER PRIMARY KEY, ext_id TEXT NOT NULL UNIQUE, batch INTEGER NOT NULL,
     n_tokens INTEGER NOT NULL, n_shingles INTEGER NOT NULL, n_head INTEGER NOT NULL,
     full BLOB NOT NULL, head BLOB NOT NULL, cluster INTEGER NOT NULL, similarity REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS clusters(rep INTEGER PRIMARY KEY, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+CREATE TABLE clusters(rep INTEGER PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
 """
-PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY",
-           "PRAGMA cache_size=-131072", "PRAGMA busy_timeout=60000")
+TABLES = frozenset({"meta", "batches", "docs", "clusters", "bands"})
+# A run holds the write lock for its whole dedup stage (233 s for a million
+# documents), so another run waits for it, saying so once, in steps of
+# LOCK_POLL_SECONDS (short, so Ctrl-C stops the wait at once).
+LOCK_POLL_SECONDS = 1
+# busy_timeout first: switching a new file to WAL takes a lock that another
+# process opening the file at the same moment may hold.
+PRAGMAS = (f"PRAGMA busy_timeout={1000 * LOCK_POLL_SECONDS}", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+           "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-131072")
 # Rows per executemany/IN query: bounds the Python objects alive at once.
 CHUNK_ROWS = 50_000
 
@@ -104,14 +114,18 @@ class DedupIndex:
     def __init__(self, path: str, config: DedupConfig):
         self.path = path
         self.config = config
+        self.db = sqlite3.connect(path, isolation_level=None)
         try:
-            self.db = sqlite3.connect(path, isolation_level=None)
             for pragma in PRAGMAS:
-                self.db.execute(pragma)
-            self.db.executescript(SCHEMA)
-            self._check_meta()
+                self._execute_waiting(pragma)
+            with self._transaction():
+                self._adopt()
         except sqlite3.DatabaseError as error:
+            self.db.close()
             raise IndexFileError(f"{path}: not a usable cleanews dedup index ({error})") from error
+        except BaseException:
+            self.db.close()
+            raise
 
     def __enter__(self) -> DedupIndex:
         return self
@@ -122,13 +136,24 @@ class DedupIndex:
     def close(self) -> None:
         self.db.close()
 
-    def _check_meta(self) -> None:
+    def _adopt(self) -> None:
+        """Lay out a new (empty) file, or check that a file with tables is an index built with these settings.
+
+        A SQLite file of another program is refused untouched. Run inside the
+        write transaction, so processes creating one index at once take turns.
+        """
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         wanted = index_meta(self.config)
-        stored = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        if not stored:
-            with self._transaction():
-                self.db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
+        if not tables:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
             return
+        stored = dict(self.db.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
+        if not TABLES <= tables or stored.get("format") != FORMAT:
+            raise IndexFileError(f"{self.path}: not a cleanews dedup index (a SQLite file with tables {', '.join(sorted(tables))}); "
+                                 "name a new file for --index")
         differences = [f"{key}={stored.get(key)} in the index, {value} in this run"
                        for key, value in wanted.items() if stored.get(key) != value]
         if differences:
@@ -137,9 +162,23 @@ class DedupIndex:
                 "Use the index's settings, or start a new index."
             )
 
+    def _execute_waiting(self, statement: str) -> None:
+        """Run ``statement``; while another run holds the index's lock, wait, and say so once."""
+        said = False
+        while True:
+            try:
+                self.db.execute(statement)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if not said:
+                    logger.warning("waiting for %s: another cleanews run is using this index (Ctrl-C stops)", self.path)
+                    said = True
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
+        self._execute_waiting("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
