@@ -36,8 +36,7 @@ from cleanews.bench import (
     summarise,
     system_outputs,
 )
-from cleanews.config import CleanConfig
-from cleanews.io import Fields
+from cleanews.config import CleanConfig, Fields
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_line_model as trainer  # noqa: E402  (the sibling training script)

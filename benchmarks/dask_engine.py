@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,12 +25,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import dask
 from distributed import Client, LocalCluster, get_task_stream
 
-from cleanews.clean.site import SiteConfig
-from cleanews.config import CleanConfig, DedupConfig
+from cleanews.config import CleanConfig, DedupConfig, RunConfig, SiteConfig
 from cleanews.dask_engine import run_on_dask
-from cleanews.pipeline import RunConfig
 
 
 def run_local(inputs: list[str], command: str, workers: int, output: Path) -> dict:
@@ -47,11 +47,13 @@ def peak_rss_mb() -> float:
 
 
 def run_dask(inputs: list[str], command: str, workers: int, output: Path) -> dict:
-    config = RunConfig(inputs=tuple(inputs), output=str(output), time_limit=None,
+    config = RunConfig(inputs=tuple(inputs), output=str(output),
                        clean=CleanConfig() if command != "dedup" else None,
                        site=SiteConfig() if command != "dedup" else None,
                        dedup=DedupConfig() if command != "clean" else None)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster, \
+    # Workers that may start processes, as the engine's own LocalCluster: the per-document time limit needs them.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster, \
             Client(cluster) as client:
         started = time.perf_counter()
         with get_task_stream(client) as stream:
@@ -88,17 +90,28 @@ def main() -> None:
     parser.add_argument("--command", choices=["clean", "dedup", "run"], default="dedup")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N partitions")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each engine, alternating which goes first")
     args = parser.parse_args()
     inputs = sorted(str(p) for p in args.parts.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")))
     inputs = inputs[: args.limit] if args.limit else inputs
-    with tempfile.TemporaryDirectory(dir=".") as work:
-        local_out, dask_out = Path(work) / "local.jsonl", Path(work) / "dask"
-        local = run_local(inputs, args.command, args.workers, local_out)
-        distributed = run_dask(inputs, args.command, args.workers, dask_out)
-        same = records_local(local_out) == records_parts(dask_out)
-    print(json.dumps({"command": args.command, "partitions": len(inputs), "workers": args.workers,
-                      "local": local, "dask": distributed, "identical_output": same,
-                      "dask_over_local_time": round(distributed["seconds"] / local["seconds"], 2)}, indent=2))
+    seconds: dict[str, list[float]] = {"local": [], "dask": []}
+    last: dict[str, dict] = {}
+    same = True
+    for round_number in range(args.rounds):
+        with tempfile.TemporaryDirectory(dir=".") as work:
+            local_out, dask_out = Path(work) / "local.jsonl", Path(work) / "dask"
+            runs = {"local": (run_local, local_out), "dask": (run_dask, dask_out)}
+            for engine in (["local", "dask"] if round_number % 2 == 0 else ["dask", "local"]):
+                run, output = runs[engine]
+                last[engine] = run(inputs, args.command, args.workers, output)
+                seconds[engine].append(last[engine]["seconds"])
+            same = same and records_local(local_out) == records_parts(dask_out)
+    ratios = [d / loc for d, loc in zip(seconds["dask"], seconds["local"], strict=True)]
+    print(json.dumps({"command": args.command, "partitions": len(inputs), "workers": args.workers, "rounds": args.rounds,
+                      "seconds": {engine: {"median": statistics.median(values), "all": values} for engine, values in seconds.items()},
+                      "dask_over_local_time": {"median": round(statistics.median(ratios), 2),
+                                               "range": [round(min(ratios), 2), round(max(ratios), 2)]},
+                      "last_round": last, "identical_output": same}, indent=2))
 
 
 if __name__ == "__main__":

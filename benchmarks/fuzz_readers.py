@@ -38,8 +38,8 @@ from pathlib import Path
 import zstandard
 
 from cleanews import Document, Reject
+from cleanews.config import ReadLimits
 from cleanews.io import read_path
-from cleanews.streams import ReadLimits
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 SMALL_CAPS = ReadLimits(max_record_bytes=4096, max_decompressed_bytes=1 << 16, max_compression_ratio=8)

@@ -7,11 +7,12 @@ The library API in one place::
 """
 
 from cleanews.clean import clean_document, clean_html, clean_text
-from cleanews.config import CleanConfig, DedupConfig
+from cleanews.config import CleanConfig, DedupConfig, Fields, RunConfig
 from cleanews.dedup import Deduplicator
-from cleanews.document import Cleaning, DedupInfo, Document, Removal
-from cleanews.io import Fields, JsonlWriter, Reject, read_inputs
-from cleanews.pipeline import RunConfig, clean_step, dedup_step, run_corpus
+from cleanews.document import Cleaning, DedupInfo, Document, Reject, Removal
+from cleanews.io import JsonlWriter, read_inputs
+from cleanews.local_engine import run_corpus
+from cleanews.steps import clean_step, dedup_step
 
 __all__ = [
     "CleanConfig", "Cleaning", "DedupConfig", "DedupInfo", "Deduplicator", "Document", "Fields",

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import trafilatura
 
-from cleanews.config import CleanConfig
-from cleanews.document import Document
-from cleanews.io import Fields, Reject, decode_bytes, read_inputs
-from cleanews.pipeline import clean_step
+from cleanews.config import CleanConfig, Fields
+from cleanews.document import Document, Reject
+from cleanews.io import decode_bytes, read_inputs
+from cleanews.steps import clean_step
 
 WORD = re.compile(r"\w+")
 SHINGLE_SIZE = 4

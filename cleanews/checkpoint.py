@@ -27,17 +27,18 @@ from typing import Any
 
 import zstandard
 
-from cleanews.document import Cleaning, Document, Removal
+from cleanews.config import STDIN
+from cleanews.document import item_from_state, item_state
 from cleanews.errors import ResumeError
-from cleanews.io import STDIN, Item, JsonlWriter, Reject
+from cleanews.io import JsonlWriter
+from cleanews.stats import Entry
 
 FINGERPRINT_FILE = "run.json"
 PART_PATTERN = "part-{:06d}.jsonl.zst"
-Entry = tuple[int, Item]  # (index of the input file, the record after the first stage)
 
 
 @dataclass(frozen=True)
-class Progress:
+class Committed:
     """Where committed work ends: what a resumed run need not do again.
 
     The first stage resumes at input file ``file``, skipping its first
@@ -66,20 +67,19 @@ class WorkDir:
         directory, name = os.path.split(os.path.abspath(output))
         return cls(os.path.join(directory, f".{name}.cleanews-work"))
 
-    def start(self, fingerprint: dict[str, Any], resume: bool) -> Progress:
-        """Progress of an earlier run to resume, or a clean start (old work is removed)."""
+    def start(self, fingerprint: dict[str, Any], resume: bool) -> None:
+        """Keep the parts of an earlier run to resume (same fingerprint), or start clean (old work is removed)."""
         stored = self._fingerprint()
         if resume and stored is not None:
             if stored != fingerprint:
                 changed = ", ".join(key for key in sorted(set(stored) | set(fingerprint)) if stored.get(key) != fingerprint.get(key))
                 raise ResumeError(f"{self.path} holds the work of a run with other inputs or settings (changed: {changed}); "
                                   "run without --resume to start over")
-            return self.progress()
+            return
         self.remove()
         os.makedirs(self.path)
         with open(os.path.join(self.path, FINGERPRINT_FILE), "w", encoding="utf-8") as handle:
             json.dump(fingerprint, handle)
-        return Progress()
 
     def _fingerprint(self) -> dict[str, Any] | None:
         try:
@@ -98,59 +98,43 @@ class WorkDir:
             for line in io.BufferedReader(reader):  # type: ignore[arg-type]
                 yield json.loads(line)
 
+    def has_part(self, index: int) -> bool:
+        return os.path.exists(self.part_path(index))
+
     def part_count(self) -> int:
         """Committed parts: they are numbered from 0 without gaps."""
         count = 0
-        while os.path.exists(self.part_path(count)):
+        while self.has_part(count):
             count += 1
         return count
 
-    def progress(self) -> Progress:
-        progress = Progress()
+    def committed(self) -> Committed:
+        committed = Committed()
         records_read: dict[int, int] = {}
         for index in range(self.part_count()):
             header = next(self._read_part(index))
             records_read.update({int(file): count for file, count in header["files_read"].items()})
-            progress = Progress(index + 1, header["records"], header["file"], header["file_records"], records_read)
-        return progress
+            committed = Committed(index + 1, header["records"], header["file"], header["file_records"], records_read)
+        return committed
 
     def write_part(self, index: int, entries: list[Entry], header: dict[str, Any]) -> None:
         """Commit one part: all of it, or (killed meanwhile) nothing."""
         with JsonlWriter(self.part_path(index)) as writer:
             writer.write(header)
             for file, item in entries:
-                if isinstance(item, Reject):
-                    writer.write({"file": file, "reject": item.to_record()})
-                else:
-                    writer.write({"file": file, "doc": document_state(item)})
+                writer.write({"file": file, **item_state(item)})
 
     def entries(self) -> Iterator[Entry]:
         """Every committed record, in input order."""
         for index in range(self.part_count()):
-            lines = self._read_part(index)
-            next(lines)  # the header
-            for entry in lines:
-                if "reject" in entry:
-                    yield entry["file"], Reject.from_record(entry["reject"])
-                else:
-                    yield entry["file"], document_from_state(entry["doc"])
+            yield from self.part_entries(index)
+
+    def part_entries(self, index: int) -> Iterator[Entry]:
+        lines = self._read_part(index)
+        next(lines)  # the header
+        for entry in lines:
+            yield entry["file"], item_from_state(entry)
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
-
-def document_state(doc: Document) -> dict[str, Any]:
-    """Everything a Document carries to the output, as JSON (its raw HTML is never written, so not kept)."""
-    return {
-        "id": doc.id, "text": doc.text, "title": doc.title, "url": doc.url, "date": doc.date, "author": doc.author,
-        "source": doc.source, "extra": doc.extra, "cleaning": None if doc.cleaning is None else doc.cleaning.to_dict(),
-    }
-
-
-def document_from_state(state: dict[str, Any]) -> Document:
-    cleaning = state.pop("cleaning")
-    return Document(**state, cleaning=None if cleaning is None else Cleaning(
-        removed=tuple(Removal(removal["line"], removal["rule"], removal.get("position")) for removal in cleaning["removed"]),
-        encoding_repaired=cleaning["encoding_repaired"],
-        source=cleaning["source"],
-    ))

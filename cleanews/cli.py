@@ -16,20 +16,25 @@ from typing import Any
 import click
 
 from cleanews.bench import SYSTEMS, bench_outputs, load_cases, score_outputs, summarise
-from cleanews.clean.site import SiteConfig
-from cleanews.config import MODES, CleanConfig, DedupConfig
-from cleanews.errors import CleanewsError, ResumeError, RunInterrupted
-from cleanews.io import Fields, Reject
-from cleanews.pipeline import (
+from cleanews.config import (
     DEFAULT_CHECKPOINT_EVERY,
     DEFAULT_TIME_LIMIT,
+    MODES,
+    CleanConfig,
+    DedupConfig,
+    Fields,
+    ReadLimits,
     RunConfig,
-    Stats,
-    run_corpus,
+    RunReportConfig,
+    SiteConfig,
 )
+from cleanews.document import Reject
+from cleanews.errors import CleanewsError, ResumeError, RunInterrupted
+from cleanews.local_engine import run_corpus
 from cleanews.progress import terminal_progress
-from cleanews.report import RunReportConfig, bench_report, run_report, write_page
-from cleanews.streams import ReadLimits, format_size, parse_size
+from cleanews.report import bench_report, run_report, write_page
+from cleanews.stats import Stats
+from cleanews.streams import format_size, parse_size
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE = 2
@@ -166,7 +171,7 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
 
     try:
         if options["engine"] == "dask":
-            stats = run_dask(config, options["scheduler"])
+            stats = run_dask(config, options["scheduler"], report_reject)
         else:
             stats = run_corpus(config, on_reject=report_reject, progress=progress)
     except CleanewsError as error:
@@ -183,14 +188,14 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
     report_exit(stats, options["strict"])
 
 
-def run_dask(config: RunConfig, scheduler: str | None) -> Stats:
+def run_dask(config: RunConfig, scheduler: str | None, on_reject: Callable[[Reject], None]) -> Stats:
     try:
         from cleanews.dask_engine import (
             run_on_dask,  # the core package does not need dask
         )
     except ImportError as error:
         raise CleanewsError(f"--engine dask needs Dask: pip install 'cleanews[dask]' ({error})") from error
-    return run_on_dask(config, scheduler)
+    return run_on_dask(config, scheduler, on_reject=on_reject)
 
 
 def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:

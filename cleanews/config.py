@@ -1,10 +1,25 @@
-"""Settings, one frozen dataclass per concern, validated when made."""
+"""Settings, one frozen dataclass per concern, validated when made: every setting of cleanews is here.
+
+``RunConfig`` is one corpus run; the others are what one part of it needs
+(``CleanConfig`` the cleaner, ``SiteConfig`` the site-boilerplate step,
+``DedupConfig`` the deduplicator, ``Fields`` and ``ReadLimits`` the readers,
+``RunReportConfig`` the review page).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MODES = ("auto", "html", "text")
+STDIN = "-"  # as an input: stdin; as an output: stdout
+
+# Seconds one document may take to clean. On the 297 benchmark pages under
+# /work/shared/data/clean the slowest took 1.05 s (median 0.02 s) on one core
+# of the 2-core dev machine: five times that leaves room for a loaded machine.
+DEFAULT_TIME_LIMIT = 5.0
+# Records per checkpoint part: about half a minute of HTML cleaning on two
+# cores, so a killed run loses little; parts stay a few MB.
+DEFAULT_CHECKPOINT_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -88,3 +103,129 @@ class DedupConfig:
                 raise ValueError(f"{name} must be in (0, 1], not {value}")
         if self.head_tokens < self.shingle_size:
             raise ValueError(f"head_tokens ({self.head_tokens}) must be at least shingle_size ({self.shingle_size})")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """When a line counts as a site's template.
+
+    - ``min_documents``: the line occurs in at least this many documents of
+      the host...
+    - ``min_share``: ...and in at least this share of the host's documents
+      (a site with 1000 pages does not lose a sentence three of its stories
+      share).
+    - ``long_line_words`` / ``long_line_share``: lines this long are prose
+      more often than template (a quote several stories repeat), so they need
+      the higher share.
+    """
+
+    min_documents: int = 3
+    min_share: float = 0.3
+    long_line_words: int = 25
+    long_line_share: float = 0.6
+
+    def __post_init__(self) -> None:
+        if self.min_documents < 2:
+            raise ValueError(f"min_documents must be >= 2 (a line in one document is not repeated), not {self.min_documents}")
+        for name in ("min_share", "long_line_share"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], not {value}")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which JSONL fields hold the id, the plain text and the HTML."""
+
+    id: str = "id"
+    text: str = "text"
+    html: str = "html"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps that keep one hostile input from exhausting memory or time.
+
+    - ``max_record_bytes``: the longest JSONL line, or the largest .html/.txt
+      file, read as one record; a longer one is rejected without being held in
+      memory. 16 MiB: the largest page in the benchmark sets under
+      /work/shared/data is 1.7 MB, so ten times that leaves room.
+    - ``max_decompressed_bytes``: the most one compressed input may expand to;
+      past it the rest of that file is rejected. It bounds the time a bomb can
+      cost; 64 GiB is far beyond a corpus shard.
+    - ``max_compression_ratio``: expansion over compressed size that marks a
+      compression bomb (checked once ``RATIO_CHECK_AFTER`` bytes are out).
+      JSONL of news compresses 3-6x with gzip (5.2x and 6.0x on the benchmark
+      sets); a gzip bomb reaches about 1000x.
+    """
+
+    max_record_bytes: int = 16 << 20
+    max_decompressed_bytes: int = 64 << 30
+    max_compression_ratio: float = 100.0
+
+    def __post_init__(self) -> None:
+        if self.max_record_bytes < 1 or self.max_decompressed_bytes < 1:
+            raise ValueError("max_record_bytes and max_decompressed_bytes must be positive byte counts")
+        if self.max_compression_ratio <= 1:
+            raise ValueError(f"max_compression_ratio must be above 1, not {self.max_compression_ratio}")
+
+
+@dataclass(frozen=True)
+class RunReportConfig:
+    """How much of a run the page holds.
+
+    - ``max_documents``: documents shown in full (the first ones of the
+      file); counts and charts always cover every record.
+    - ``max_clusters``: the largest duplicate clusters shown side by side.
+    - ``max_cluster_members``: copies shown per cluster, the representative first.
+    """
+
+    max_documents: int = 1000
+    max_clusters: int = 10
+    max_cluster_members: int = 6
+
+    def __post_init__(self) -> None:
+        for name in ("max_documents", "max_clusters", "max_cluster_members"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One corpus run: which steps, on what, into where.
+
+    - ``clean``, ``site`` or ``dedup`` is None to skip that step; ``site``
+      (lines recurring across a site's documents) runs only after cleaning.
+    - ``rejects``: a JSONL file for rejected records (source, id, reason, record).
+    - ``time_limit``: seconds one document may take to clean (None: no limit).
+    - ``resume``: reuse the checkpoint of an interrupted run with the same
+      inputs and settings (needs an output file, not stdout, and no stdin input).
+    - ``checkpoint_every``: records per checkpoint part.
+    - ``index``: a persistent dedup index (SQLite file): deduplicate against
+      earlier runs, then add this run's documents to it.
+    """
+
+    inputs: tuple[str, ...]
+    output: str = STDIN
+    rejects: str | None = None
+    fields: Fields = Fields()
+    limits: ReadLimits = ReadLimits()
+    clean: CleanConfig | None = CleanConfig()
+    site: SiteConfig | None = SiteConfig()
+    dedup: DedupConfig | None = DedupConfig()
+    drop_duplicates: bool = False
+    index: str | None = None  # persistent dedup index (SQLite file) shared by runs
+    jobs: int = 1
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    resume: bool = False
+    checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+
+    def __post_init__(self) -> None:
+        if self.resume and (self.output == STDIN or STDIN in self.inputs):
+            raise ValueError("--resume needs an output file (-o FILE) and input files, not stdin or stdout")
+        if self.rejects is not None and self.rejects == self.output:
+            raise ValueError("the rejects file must not be the output file")
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise ValueError(f"time_limit must be positive seconds or None, not {self.time_limit}")
+        if self.jobs < 1 or self.checkpoint_every < 1:
+            raise ValueError("jobs and checkpoint_every must be at least 1")

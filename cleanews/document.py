@@ -1,4 +1,10 @@
-"""The Document every step passes along."""
+"""The data model: the Document every step passes along, and the Reject that takes its place.
+
+Every step takes and gives ``Item`` (a Document or a Reject), so nothing is
+lost on the way. A Document has one serialisation, ``to_state`` /
+``from_state`` (lossless, for checkpoints and spools); ``to_record`` is the
+output record, and ``Reject.to_record`` the line of a rejects file.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +47,11 @@ class Cleaning:
             "encoding_repaired": self.encoding_repaired,
             "removed": [removal.to_dict() for removal in self.removed],
         }
+
+    @classmethod
+    def from_dict(cls, entry: dict[str, Any]) -> Cleaning:
+        removed = tuple(Removal(removal["line"], removal["rule"], removal.get("position")) for removal in entry["removed"])
+        return cls(removed, entry["encoding_repaired"], entry["source"])
 
 
 @dataclass(frozen=True)
@@ -94,3 +105,60 @@ class Document:
         if self.dedup is not None:
             record["dedup"] = self.dedup.to_dict()
         return record
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything the Document carries, as JSON (``from_state`` gives it back)."""
+        return {
+            "id": self.id, "text": self.text, "title": self.title, "url": self.url, "date": self.date, "author": self.author,
+            "html": self.html, "source": self.source, "extra": self.extra,
+            "cleaning": None if self.cleaning is None else self.cleaning.to_dict(),
+            "dedup": None if self.dedup is None else self.dedup.to_dict(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Document:
+        cleaning, dedup = state.get("cleaning"), state.get("dedup")
+        return cls(**{**state, "cleaning": None if cleaning is None else Cleaning.from_dict(cleaning),
+                      "dedup": None if dedup is None else DedupInfo(**dedup)})
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input record that cannot be processed, and why.
+
+    ``record`` is the original record where it could be kept (the parsed
+    object, or the line's text when it is not valid JSON); ``id`` is the
+    record's id when it was known.
+    """
+
+    source: str  # "file:line", or the file for .html/.txt inputs
+    reason: str
+    record: Any = None
+    id: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return {"source": self.source, "id": self.id, "reason": self.reason, "record": self.record}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Reject:
+        return cls(source=record["source"], reason=record["reason"], record=record.get("record"), id=record.get("id"))
+
+    @classmethod
+    def of(cls, doc: Document, reason: str) -> Reject:
+        """A Reject that keeps the document's input record: its fields, and the page when it had one."""
+        record = doc.to_record()
+        if doc.html is not None:
+            record["html"] = doc.html
+        return cls(doc.source or doc.id, reason, record, doc.id)
+
+
+Item = Document | Reject
+
+
+def item_state(item: Item) -> dict[str, Any]:
+    """An Item as JSON, for checkpoints and spools (``item_from_state`` reads it back)."""
+    return {"reject": item.to_record()} if isinstance(item, Reject) else {"doc": item.to_state()}
+
+
+def item_from_state(state: dict[str, Any]) -> Item:
+    return Reject.from_record(state["reject"]) if "reject" in state else Document.from_state(state["doc"])

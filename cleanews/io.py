@@ -2,9 +2,13 @@
 
 Reading never stops at a bad record: it yields a ``Reject`` naming the file,
 line and reason, and goes on. Caps on record size and decompressed size
-(``ReadLimits``, in ``streams.py``) keep hostile files from exhausting memory.
-Writing is atomic: output goes to a temporary file that is renamed over the
-target only when the run finishes.
+(``ReadLimits``, in ``config.py``; enforced in ``streams.py``) keep hostile
+files from exhausting memory. Writing is atomic: output goes to a temporary
+file that is renamed over the target only when the run finishes.
+
+Formats are chosen by file name: a reader is a row of ``READERS``, a writer
+is chosen in ``open_writer``. Files are reached through ``Files``: the local
+file system here, any fsspec URL for the Dask engine (``remote.py``).
 """
 
 from __future__ import annotations
@@ -17,19 +21,18 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import zstandard
 
-from cleanews.document import Document
+from cleanews.config import STDIN, Fields, ReadLimits
+from cleanews.document import Document, Item, Reject
 from cleanews.errors import InputError
 from cleanews.streams import (
     DecompressionBombError,
     LongLine,
-    ReadLimits,
     bom_encoding,
     decompressed,
     format_size,
@@ -39,7 +42,6 @@ from cleanews.streams import (
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json.gz", ".jsonl.zstd")
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
-STDIN = "-"
 
 # Control bytes other than tab, newline, form feed and carriage return, and DEL.
 _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
@@ -48,55 +50,80 @@ _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
 MAX_CONTROL_SHARE = 0.05
 
 
-@dataclass(frozen=True)
-class Fields:
-    """Which JSONL fields hold the id, the plain text and the HTML."""
+class Files(Protocol):
+    """What reading, input expansion and atomic writing need of a file system.
 
-    id: str = "id"
-    text: str = "text"
-    html: str = "html"
-
-
-@dataclass(frozen=True)
-class Reject:
-    """An input record that cannot be processed, and why.
-
-    ``record`` is the original record where it could be kept (the parsed
-    object, or the line's text when it is not valid JSON); ``id`` is the
-    record's id when it was known.
+    ``LocalFiles`` is the local one; the Dask engine passes one for any fsspec
+    URL (``cleanews.remote``), so the same readers and writers serve both engines.
     """
 
-    source: str  # "file:line", or the file for .html/.txt inputs
-    reason: str
-    record: Any = None
-    id: str | None = None
-
-    def to_record(self) -> dict[str, Any]:
-        return {"source": self.source, "id": self.id, "reason": self.reason, "record": self.record}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Reject:
-        return cls(source=record["source"], reason=record["reason"], record=record.get("record"), id=record.get("id"))
+    def open(self, path: str) -> IO[bytes]: ...
+    def atomic(self, path: str) -> AbstractContextManager[IO[bytes]]: ...
+    def is_dir(self, path: str) -> bool: ...
+    def is_file(self, path: str) -> bool: ...
+    def files_under(self, root: str) -> list[str]: ...
+    def glob(self, pattern: str) -> list[str]: ...
+    def signature(self, path: str) -> list[Any]: ...
 
 
-Item = Document | Reject
+class LocalFiles:
+    """The local file system."""
+
+    def open(self, path: str) -> IO[bytes]:
+        return open(path, "rb")  # noqa: SIM115 -- the caller closes it
+
+    @contextmanager
+    def atomic(self, path: str) -> Iterator[IO[bytes]]:
+        """A temporary file beside ``path``, renamed over it when the block ends without an error (removed otherwise)."""
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".cleanews-", suffix=".part", dir=directory)
+        try:
+            with os.fdopen(handle, "wb") as raw:
+                yield raw
+                raw.flush()
+                os.fsync(raw.fileno())
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        os.replace(temporary, path)
+
+    def is_dir(self, path: str) -> bool:
+        return os.path.isdir(path)
+
+    def is_file(self, path: str) -> bool:
+        return os.path.isfile(path)
+
+    def files_under(self, root: str) -> list[str]:
+        return [str(p) for p in Path(root).rglob("*") if p.is_file()]
+
+    def glob(self, pattern: str) -> list[str]:
+        return [p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p)]
+
+    def signature(self, path: str) -> list[Any]:
+        """What tells whether a file changed: its absolute path, size and modification time."""
+        status = os.stat(path)
+        return [os.path.abspath(path), status.st_size, status.st_mtime_ns]
 
 
-def expand_inputs(inputs: list[str]) -> list[str]:
+LOCAL = LocalFiles()
+
+
+def expand_inputs(inputs: list[str], files: Files = LOCAL) -> list[str]:
     """Files named by paths, directories (searched recursively) and globs, in a stable order."""
     paths: list[str] = []
     for spec in inputs:
         if spec == STDIN:
             paths.append(STDIN)
-        elif os.path.isdir(spec):
-            found = sorted(str(p) for p in Path(spec).rglob("*") if p.is_file() and is_supported(str(p)))
+        elif files.is_dir(spec):
+            found = sorted(p for p in files.files_under(spec) if is_supported(p))
             if not found:
                 raise InputError(f"{spec}: directory holds no .jsonl, .html or .txt files")
             paths.extend(found)
-        elif os.path.isfile(spec):
+        elif files.is_file(spec):
             paths.append(spec)
         else:
-            matches = sorted(p for p in glob.glob(spec, recursive=True) if os.path.isfile(p))
+            matches = sorted(files.glob(spec))
             if not matches:
                 raise InputError(f"{spec}: no such file, directory or matching glob")
             paths.extend(matches)
@@ -104,7 +131,7 @@ def expand_inputs(inputs: list[str]) -> list[str]:
 
 
 def is_supported(path: str) -> bool:
-    return path.lower().endswith(JSONL_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES)
+    return reader_for(path) is not None
 
 
 def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
@@ -113,29 +140,41 @@ def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits
         yield from read_path(path, fields, limits)
 
 
-def open_local(path: str) -> IO[bytes]:
-    return open(path, "rb")  # noqa: SIM115 -- the caller closes it
+Reader = Callable[[str, Fields, ReadLimits, Files], Iterator[Item]]
 
 
-def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(),
-              opener: Callable[[str], IO[bytes]] = open_local) -> Iterator[Item]:
-    """The records of one input: a JSONL file or stdin, or one .html/.txt file.
+def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(), files: Files = LOCAL) -> Iterator[Item]:
+    """The records of one input (a format ``READERS`` knows, or stdin as JSONL), read through ``files``.
 
-    Never raises on bad content: a file that cannot be opened or read on is a
-    Reject. ``opener`` opens a path as bytes (the Dask engine passes fsspec's).
+    Never raises on bad content: a file that cannot be opened or read on is a Reject.
     """
+    reader = read_jsonl_file if path == STDIN else reader_for(path) or read_jsonl_file
+    return reader(path, fields, limits, files)
+
+
+def reader_for(path: str) -> Reader | None:
+    """The reader of a file, by its name's ending."""
     lower = path.lower()
-    if lower.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
-        yield read_single(path, "html" if lower.endswith(HTML_SUFFIXES) else "text", limits, opener)
-        return
+    return next((reader for suffixes, reader in READERS if lower.endswith(suffixes)), None)
+
+
+def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
     try:
         # stdin is read, not closed: it is not ours
-        opened = nullcontext(sys.stdin.buffer) if path == STDIN else opener(path)
+        opened = nullcontext(sys.stdin.buffer) if path == STDIN else files.open(path)
     except OSError as error:
         yield Reject(path, f"cannot open: {error.strerror or error}")
         return
     with opened as raw:
         yield from read_jsonl(raw, path, fields, limits)
+
+
+def read_html_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
+    yield read_single(path, "html", limits, files)
+
+
+def read_text_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
+    yield read_single(path, "text", limits, files)
 
 
 @contextmanager
@@ -203,11 +242,10 @@ def document_from_record(record: dict[str, Any], source: str, default_id: str, f
     return Document(id=doc_id, text=text or "", html=html or None, source=source, extra=extra, **metadata)
 
 
-def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(),
-                opener: Callable[[str], IO[bytes]] = open_local) -> Item:
+def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(), files: Files = LOCAL) -> Item:
     """A whole .html or .txt file as one record."""
     try:
-        with opener(path) as handle:
+        with files.open(path) as handle:
             size = handle.seek(0, os.SEEK_END)
             handle.seek(0)
             data = b"" if size > limits.max_record_bytes else handle.read(limits.max_record_bytes + 1)
@@ -271,15 +309,16 @@ def source_stem(path: str) -> str:
 
 
 class JsonlWriter:
-    """Writes one JSON object a line; compresses by extension; atomic rename on close.
+    """Writes one JSON object a line; compresses by extension; atomic (``Files.atomic``).
 
     ``-`` writes to stdout. On an error inside the ``with`` block the
     temporary file is removed and the target is left as it was.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, files: Files = LOCAL):
         self.path = path
-        self._tmp: str | None = None
+        self.files = files
+        self._target: AbstractContextManager[IO[bytes]] | None = None
         self._raw: IO[bytes] | None = None
         self._stream: IO[bytes] | None = None
 
@@ -287,10 +326,8 @@ class JsonlWriter:
         if self.path == STDIN:
             self._stream = sys.stdout.buffer
             return self
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, self._tmp = tempfile.mkstemp(prefix=".cleanews-", suffix=".part", dir=directory)
-        self._raw = os.fdopen(handle, "wb")
+        self._target = self.files.atomic(self.path)
+        self._raw = self._target.__enter__()
         self._stream = compressor(self._raw, self.path.lower())
         return self
 
@@ -298,21 +335,16 @@ class JsonlWriter:
         assert self._stream is not None, "use JsonlWriter in a with block"
         self._stream.write(encode_record(record))
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self.path == STDIN:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._target is None:
             sys.stdout.flush()
             return
-        assert self._stream is not None and self._raw is not None and self._tmp is not None
-        if self._stream is not self._raw:
-            self._stream.close()
-        if not self._raw.closed:
-            self._raw.flush()
-            os.fsync(self._raw.fileno())
-            self._raw.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.path)
-        else:
-            os.unlink(self._tmp)
+        try:
+            if self._stream is not self._raw:
+                assert self._stream is not None
+                self._stream.close()  # the compressor's end; the raw file stays open for the target
+        finally:
+            self._target.__exit__(exc_type, exc, tb)
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
@@ -328,6 +360,20 @@ def encode_record(record: dict[str, Any]) -> bytes:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
         return json.dumps(record).encode("ascii") + b"\n"
+
+
+# Readers by file name ending (stdin and unknown endings are read as JSONL). A new
+# input format is a reader function and a row here.
+READERS: tuple[tuple[tuple[str, ...], Reader], ...] = (
+    (JSONL_SUFFIXES, read_jsonl_file),
+    (HTML_SUFFIXES, read_html_file),
+    (TEXT_SUFFIXES, read_text_file),
+)
+
+
+def open_writer(path: str, files: Files = LOCAL) -> JsonlWriter:
+    """The writer of output records for ``path``; a new output format is chosen here by its ending."""
+    return JsonlWriter(path, files)
 
 
 def compressor(raw: IO[bytes], name: str) -> IO[bytes]:

@@ -17,8 +17,9 @@ from typing import TextIO, TypeVar
 
 import zstandard
 
+from cleanews.config import STDIN
 from cleanews.errors import InputError
-from cleanews.io import HTML_SUFFIXES, STDIN, TEXT_SUFFIXES, expand_inputs, open_binary
+from cleanews.io import HTML_SUFFIXES, TEXT_SUFFIXES, expand_inputs, open_binary
 
 T = TypeVar("T")
 # Redraw at most this often (seconds): often enough to look alive, rarely enough to cost nothing.

@@ -19,6 +19,7 @@ from typing import IO, AnyStr
 
 import zstandard
 
+from cleanews.config import ReadLimits
 from cleanews.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -35,34 +36,6 @@ BOMS = (
 SKIP_CHUNK = 1 << 20
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)(b?)\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    """Caps that keep one hostile input from exhausting memory or time.
-
-    - ``max_record_bytes``: the longest JSONL line, or the largest .html/.txt
-      file, read as one record; a longer one is rejected without being held in
-      memory. 16 MiB: the largest page in the benchmark sets under
-      /work/shared/data is 1.7 MB, so ten times that leaves room.
-    - ``max_decompressed_bytes``: the most one compressed input may expand to;
-      past it the rest of that file is rejected. It bounds the time a bomb can
-      cost; 64 GiB is far beyond a corpus shard.
-    - ``max_compression_ratio``: expansion over compressed size that marks a
-      compression bomb (checked once ``RATIO_CHECK_AFTER`` bytes are out).
-      JSONL of news compresses 3-6x with gzip (5.2x and 6.0x on the benchmark
-      sets); a gzip bomb reaches about 1000x.
-    """
-
-    max_record_bytes: int = 16 << 20
-    max_decompressed_bytes: int = 64 << 30
-    max_compression_ratio: float = 100.0
-
-    def __post_init__(self) -> None:
-        if self.max_record_bytes < 1 or self.max_decompressed_bytes < 1:
-            raise ValueError("max_record_bytes and max_decompressed_bytes must be positive byte counts")
-        if self.max_compression_ratio <= 1:
-            raise ValueError(f"max_compression_ratio must be above 1, not {self.max_compression_ratio}")
 
 
 # Small inputs never trip the ratio check: a short file of repeated lines can compress 100x honestly.

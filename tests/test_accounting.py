@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleanews import Document, Reject, clean_step
+from cleanews import Document, Reject, RunConfig, clean_step, run_corpus
 from cleanews.cli import EXIT_REJECTED, EXIT_USAGE, main
-from cleanews.pipeline import RunConfig, run_corpus
 from cleanews.workers import Failure, ordered_map
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"

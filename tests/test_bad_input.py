@@ -11,8 +11,8 @@ import pytest
 import zstandard
 
 from cleanews import Document, JsonlWriter, Reject, clean_html, read_inputs
+from cleanews.config import ReadLimits
 from cleanews.io import read_path
-from cleanews.streams import ReadLimits
 
 GOOD = b'{"id": "good", "text": "A fine article about the harbour bridge, officials said."}'
 

@@ -8,8 +8,9 @@ import pytest
 import zstandard
 
 from cleanews import Document, JsonlWriter, Reject, read_inputs
+from cleanews.config import Fields
 from cleanews.errors import InputError
-from cleanews.io import Fields, expand_inputs
+from cleanews.io import expand_inputs
 
 
 def write_lines(path: Path, lines: list[bytes]) -> Path:

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from cleanews import CleanConfig, Document, JsonlWriter, Reject, clean_text
 from cleanews.clean.encoding import normalise_line, repair
-from cleanews.io import Fields, document_from_record, read_path
-from cleanews.pipeline import clean_one
+from cleanews.config import Fields
+from cleanews.io import document_from_record, read_path
+from cleanews.steps import Clean, DocumentSteps
 
 # Lines the junk rules are about, so that generated texts exercise them, not only random characters.
 JUNK = ["4 min read", "Share", "Advertisement", "You May Also Like", "Read more: Bridge reopens", "© 2024 Example News",
@@ -122,7 +123,7 @@ def test_cleaning_is_idempotent_on_inputs_hypothesis_found(text: str, config: Cl
 @PROPERTY
 @given(st.one_of(any_text, news_text.map(lambda t: "<html><body>" + "".join(f"<p>{line}</p>" for line in t.split("\n")) + "</body></html>")))
 def test_pipeline_cleaning_of_any_page_gives_a_document_or_a_reject(html: str) -> None:
-    item = clean_one(Document(id="p", text="", html=html, source="fuzz:1"), CleanConfig())
+    item = DocumentSteps((Clean(CleanConfig()),))(Document(id="p", text="", html=html, source="fuzz:1"))
     assert isinstance(item, Document | Reject)
     if isinstance(item, Document):
         assert item.text.strip()

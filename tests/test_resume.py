@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleanews import pipeline
+from cleanews import steps
 from cleanews.cli import EXIT_INTERRUPTED, EXIT_USAGE, main
 
 WORDS = ("council harbour bridge said Tuesday repairs would take months officials city train school district "
@@ -67,8 +67,8 @@ def test_a_killed_run_resumes_to_the_same_output_without_redoing_work(tmp_path: 
     assert not out.exists() and not rejects.exists()  # nothing that looks complete
 
     cleaned: list[str] = []
-    clean_document = pipeline.clean_document
-    monkeypatch.setattr(pipeline, "clean_document", lambda doc, config: cleaned.append(doc.id) or clean_document(doc, config))
+    clean_document = steps.clean_document
+    monkeypatch.setattr(steps, "clean_document", lambda doc, config: cleaned.append(doc.id) or clean_document(doc, config))
     resumed = CliRunner().invoke(main, args)
     assert resumed.exit_code == 0, resumed.output
     done_before = int(re.search(r"resumed: (\d+) records were already done", resumed.stderr).group(1))

@@ -4,15 +4,14 @@ import pytest
 
 from cleanews.clean.site import (
     SITE_RULE,
-    SiteConfig,
     SiteCounts,
     count_sites,
     host_of,
     site_boilerplate_step,
     site_keys,
 )
-from cleanews.document import Cleaning, Document, Removal
-from cleanews.io import Reject
+from cleanews.config import SiteConfig
+from cleanews.document import Cleaning, Document, Reject, Removal
 
 DISCLAIMER = "The views expressed here are the author's own and not those of the Lakeside Ledger."
 BOX = "Lakeside Ledger journalists answer readers' questions every Friday at noon."

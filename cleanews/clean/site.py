@@ -16,8 +16,8 @@ depend on input order or on how the corpus is partitioned:
    documents (a small table: template lines), and ``strip_template``
    removes those lines from each document.
 
-The local engine runs pass 1 over its checkpoint; the Dask engine runs the
-same functions per partition and sums the counts.
+The pipeline step is ``steps.SiteBoilerplate``: pass 1 is its observe
+(per partition) and merge, pass 2 its apply.
 """
 
 from __future__ import annotations
@@ -31,38 +31,10 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from cleanews.clean.lines import WORD
-from cleanews.document import Cleaning, Document, Removal
-from cleanews.io import Item
+from cleanews.config import SiteConfig
+from cleanews.document import Cleaning, Document, Item, Removal
 
 SITE_RULE = "site_boilerplate"
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """When a line counts as a site's template.
-
-    - ``min_documents``: the line occurs in at least this many documents of
-      the host...
-    - ``min_share``: ...and in at least this share of the host's documents
-      (a site with 1000 pages does not lose a sentence three of its stories
-      share).
-    - ``long_line_words`` / ``long_line_share``: lines this long are prose
-      more often than template (a quote several stories repeat), so they need
-      the higher share.
-    """
-
-    min_documents: int = 3
-    min_share: float = 0.3
-    long_line_words: int = 25
-    long_line_share: float = 0.6
-
-    def __post_init__(self) -> None:
-        if self.min_documents < 2:
-            raise ValueError(f"min_documents must be >= 2 (a line in one document is not repeated), not {self.min_documents}")
-        for name in ("min_share", "long_line_share"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ValueError(f"{name} must be in (0, 1], not {value}")
 
 
 def line_key(host: str, line: str) -> int | None:

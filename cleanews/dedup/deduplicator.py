@@ -54,6 +54,14 @@ class IdConflict:
 Assignment = DedupInfo | IdConflict
 
 
+@dataclass
+class Sketched:
+    """Documents sketched elsewhere (one partition, say): their ids, and their sketches in blocks, in order."""
+
+    ids: list[str] = field(default_factory=list)
+    blocks: list[Sketches] = field(default_factory=list)
+
+
 def sketch_settings(config: DedupConfig) -> SketchSettings:
     return SketchSettings(config.shingle_size, config.head_tokens, Permutations.make(config.num_perm, config.seed))
 

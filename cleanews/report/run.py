@@ -16,32 +16,14 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from cleanews.io import Reject, open_binary
+from cleanews.config import RunReportConfig
+from cleanews.document import Reject
+from cleanews.io import open_binary
 from cleanews.report.diff import diff_texts
 from cleanews.report.page import figure, render_page, stat_cards
 from cleanews.report.svg import bar_chart, column_chart
 
 Record = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RunReportConfig:
-    """How much of a run the page holds.
-
-    - ``max_documents``: documents shown in full (the first ones of the
-      file); counts and charts always cover every record.
-    - ``max_clusters``: the largest duplicate clusters shown side by side.
-    - ``max_cluster_members``: copies shown per cluster, the representative first.
-    """
-
-    max_documents: int = 1000
-    max_clusters: int = 10
-    max_cluster_members: int = 6
-
-    def __post_init__(self) -> None:
-        for name in ("max_documents", "max_clusters", "max_cluster_members"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")
 
 
 @dataclass

@@ -1,0 +1,208 @@
+"""The local engine: the steps of ``steps.STEPS`` over a corpus in this machine's processes.
+
+Stage 1 reads every record in input order, runs the document steps (in
+``jobs`` worker processes, each document under the time limit) and commits
+the results to a checkpoint (``checkpoint.py``) every ``checkpoint_every``
+records, so a killed run can resume. Stage 2 runs the corpus steps over the
+whole checkpoint, which is one partition here: each observes it, combines,
+and the last pass applies them all while the records are written
+(``stats.write_items``). A resumed run sees in stage 2 what an uninterrupted
+one saw.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, replace
+from functools import partial
+from itertools import islice
+from typing import Any, TypeVar
+
+from cleanews.checkpoint import Committed, WorkDir
+from cleanews.config import STDIN, RunConfig
+from cleanews.document import Document, Item, Reject
+from cleanews.errors import RunInterrupted
+from cleanews.io import LOCAL, Files, JsonlWriter, expand_inputs, open_writer, read_path
+from cleanews.progress import ProgressBar, StageClock
+from cleanews.stats import Entry, FileStats, Stats, write_items
+from cleanews.steps import STEPS, CorpusStep, Plan, run_document_steps, tagged
+
+T = TypeVar("T")
+# As timed by run_corpus; checkpoints count as reading and writing.
+STAGES = ("read", "clean", "dedup", "write")
+
+
+@dataclass
+class _Run:
+    """What the stages of one run share."""
+
+    config: RunConfig
+    plan: Plan
+    paths: list[str]
+    work: WorkDir
+    stats: Stats
+    on_reject: Callable[[Reject], None]
+    clock: StageClock
+    bar: ProgressBar | None
+
+
+def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None,
+               progress: ProgressBar | None = None, step_list: Iterable[type] = STEPS) -> Stats:
+    """Read, clean, deduplicate and write a corpus; return its counts.
+
+    Every input record is accounted for, per input file: written, rejected
+    (``on_reject`` hears of it when it happens; ``config.rejects`` gets it)
+    or dropped as a duplicate. ``progress`` advances once per record through
+    the document steps. ``step_list`` is the steps to take (``steps.STEPS``).
+    Ctrl-C raises RunInterrupted, whose message says what was written.
+    """
+    started = time.perf_counter()
+    plan = Plan.of(config, tuple(step_list))
+    paths = expand_inputs(list(config.inputs))
+    work = WorkDir.for_output(config.output)
+    run = _Run(config, plan, paths, work, Stats(files=[FileStats(path) for path in paths]), on_reject, StageClock(), progress)
+    work.start(fingerprint(config, plan, paths), config.resume)
+    done = work.committed()
+    stage, finished = ("cleaning" if plan.document_steps else "reading"), False
+    try:
+        checkpoint_records(run, done)
+        stage = "writing the output"
+        write_outputs(run)
+        finished = True
+    except KeyboardInterrupt:
+        raise RunInterrupted(interruption_message(config, work, stage)) from None
+    finally:
+        if finished or config.output == STDIN:  # kept for --resume otherwise
+            work.remove()
+    run.stats.seconds_by_stage = {stage: run.clock.seconds[stage] for stage in STAGES if stage in run.clock.seconds}
+    run.stats.seconds_total = time.perf_counter() - started
+    return run.stats
+
+
+def fingerprint(config: RunConfig, plan: Plan, paths: list[str], files: Files = LOCAL) -> dict[str, Any]:
+    """What the checkpointed records depend on: the inputs as they are now, how they are read, the document steps.
+
+    ``jobs`` and ``time_limit`` are left out: a resumed run may change them
+    (records already done keep their results).
+    """
+    return {
+        "format": 1,
+        "inputs": [files.signature(path) if path != STDIN else [STDIN, None, None] for path in paths],
+        "fields": asdict(config.fields),
+        "limits": asdict(config.limits),
+        **plan.settings(),
+    }
+
+
+def checkpoint_records(run: _Run, done: Committed) -> None:
+    """Stage 1: read every record not yet ``done`` and run the document steps, committing a part every ``checkpoint_every``."""
+    config, stats = run.config, run.stats
+    for file, records in done.records_read.items():
+        if file < done.file:
+            stats.count_read(file, records)
+    stats.resumed = done.records
+    files_read: dict[int, int] = {}  # since the last part
+
+    def on_file_read(file: int, records: int) -> None:
+        stats.count_read(file, records)
+        files_read[file] = records
+
+    entries: Iterator[Entry] = run.clock.timed("read", read_from(run.paths, done, config, on_file_read))
+    if run.plan.document_steps:
+        steps = run.plan.document_steps
+        entries = run.clock.timed("clean", tagged(lambda items: run_document_steps(items, steps, config.jobs, config.time_limit),
+                                                  entries))
+    entries = announced(entries, run.on_reject)
+    if run.bar is not None:
+        run.bar.advance(done.records)
+        entries = run.bar.track(entries, then="clustering" if run.plan.corpus_steps else "")
+    for part in batched(entries, config.checkpoint_every):
+        done = advance(done, part)
+        with run.clock.stage("write"):
+            run.work.write_part(done.parts - 1, part, {"records": done.records, "file": done.file,
+                                                       "file_records": done.file_records, "files_read": dict(files_read)})
+        files_read.clear()
+
+
+def announced(entries: Iterable[Entry], on_reject: Callable[[Reject], None]) -> Iterator[Entry]:
+    """The entries, telling ``on_reject`` of each reject as it passes (not when its part is committed)."""
+    for entry in entries:
+        if isinstance(entry[1], Reject):
+            on_reject(entry[1])
+        yield entry
+
+
+def advance(committed: Committed, part: list[Entry]) -> Committed:
+    """What is committed once ``part`` is (``records_read`` is left as loaded: this run counts anew)."""
+    file, file_records = committed.file, committed.file_records
+    for entry_file, _ in part:
+        file_records = file_records + 1 if entry_file == file else 1
+        file = entry_file
+    return replace(committed, parts=committed.parts + 1, records=committed.records + len(part), file=file, file_records=file_records)
+
+
+def read_from(paths: list[str], committed: Committed, config: RunConfig,
+              on_file_read: Callable[[int, int], None]) -> Iterator[Entry]:
+    """The records of every input from where ``committed`` ends, tagged with their file's index.
+
+    The file where the earlier run stopped is read again from its start, so
+    that its count is whole, but its first ``committed.file_records`` records
+    are not handed on: they are in the checkpoint.
+    """
+    for file in range(committed.file, len(paths)):
+        skip = committed.file_records if file == committed.file else 0
+        count = 0
+        for item in read_path(paths[file], config.fields, config.limits):
+            count += 1
+            if count > skip:
+                yield file, item
+        on_file_read(file, count)
+
+
+def write_outputs(run: _Run) -> None:
+    """Stage 2: the corpus steps over the whole checkpoint, then the output and rejects files."""
+    config = run.config
+    decided: list[tuple[CorpusStep[Any, Any], Any]] = []
+    for step in run.plan.corpus_steps:
+        docs = (item for _, item in applied(run, decided) if isinstance(item, Document))
+        with run.clock.stage(step.stage):
+            state = step.observe(docs)
+            (decision,) = step.combine([state])
+        decided.append((step, decision))
+    rejects_file = JsonlWriter(config.rejects) if config.rejects is not None else nullcontext(None)
+    with rejects_file as rejects, open_writer(config.output) as output:
+        entries = applied(run, decided, run.on_reject)
+        with run.clock.stage("write"):
+            write_items(entries, output, rejects, run.stats, config.drop_duplicates)
+
+
+def applied(run: _Run, decided: list[tuple[CorpusStep[Any, Any], Any]],
+            on_reject: Callable[[Reject], None] = lambda reject: None) -> Iterator[Entry]:
+    """The checkpoint's records with the ``decided`` corpus steps applied; ``on_reject`` hears of the rejects they make."""
+    entries: Iterator[tuple[tuple[int, bool], Item]] = (
+        ((file, isinstance(item, Reject)), item) for file, item in run.clock.timed("read", run.work.entries()))
+    for step, decision in decided:
+        entries = run.clock.timed(step.stage, tagged(partial(step.apply, decision=decision), entries))
+    for (file, was_reject), item in entries:
+        if isinstance(item, Reject) and not was_reject:
+            on_reject(item)
+        yield file, item
+
+
+def interruption_message(config: RunConfig, work: WorkDir, stage: str) -> str:
+    if config.output == STDIN:
+        return f"interrupted while {stage}: the output on stdout is incomplete"
+    unchanged = " (the earlier file is left as it was)" if os.path.exists(config.output) else ""
+    return (f"interrupted while {stage}: {config.output} was not written{unchanged}; "
+            f"{work.committed().records} records are done and kept in {work.path}; "
+            "run the same command with --resume to go on")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last may be shorter)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
