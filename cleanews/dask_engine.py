@@ -27,7 +27,7 @@ import json
 import logging
 import multiprocessing
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import reduce
 from typing import Any
@@ -45,7 +45,7 @@ from cleanews.io import JsonlWriter, expand_inputs, open_writer, read_path
 from cleanews.local_engine import fingerprint
 from cleanews.remote import FsspecFiles, is_local
 from cleanews.stats import FileStats, Stats, write_items
-from cleanews.steps import STEPS, CorpusStep, Dedup, DocumentStep, MergingStep, Plan, run_document_steps
+from cleanews.steps import STEPS, CorpusStep, Dedup, DocumentStep, MergingStep, Plan, StepKind, run_document_steps
 
 PART_NAME = "part-{:05d}.jsonl.gz"
 REJECTS_NAME = "rejects-{:05d}.jsonl.gz"
@@ -54,10 +54,10 @@ FILES = FsspecFiles()
 
 
 def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | None = None,
-                on_reject: Callable[[Reject], None] = lambda reject: None, step_list: Iterable[type] = STEPS) -> Stats:
+                on_reject: Callable[[Reject], None] = lambda reject: None, step_list: Sequence[StepKind] = STEPS) -> Stats:
     """Run ``config`` on the cluster at ``scheduler`` (a LocalCluster of ``workers`` processes when None)."""
     check_config(config)
-    plan = Plan.of(config, tuple(step_list))
+    plan = Plan.of(config, step_list)
     paths = expand_inputs(list(config.inputs), FILES)
     work = WorkDir.for_output(config.output) if is_local(config.output) else None
     if work is not None:

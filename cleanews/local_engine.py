@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -28,7 +28,7 @@ from cleanews.errors import RunInterrupted
 from cleanews.io import LOCAL, Files, JsonlWriter, expand_inputs, open_writer, read_path
 from cleanews.progress import ProgressBar, StageClock
 from cleanews.stats import Entry, FileStats, Stats, write_items
-from cleanews.steps import STEPS, CorpusStep, Plan, run_document_steps, tagged
+from cleanews.steps import STEPS, CorpusStep, Plan, StepKind, run_document_steps, tagged
 
 T = TypeVar("T")
 # As timed by run_corpus; checkpoints count as reading and writing.
@@ -50,7 +50,7 @@ class _Run:
 
 
 def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None,
-               progress: ProgressBar | None = None, step_list: Iterable[type] = STEPS) -> Stats:
+               progress: ProgressBar | None = None, step_list: Sequence[StepKind] = STEPS) -> Stats:
     """Read, clean, deduplicate and write a corpus; return its counts.
 
     Every input record is accounted for, per input file: written, rejected
@@ -60,7 +60,7 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     Ctrl-C raises RunInterrupted, whose message says what was written.
     """
     started = time.perf_counter()
-    plan = Plan.of(config, tuple(step_list))
+    plan = Plan.of(config, step_list)
     paths = expand_inputs(list(config.inputs))
     work = WorkDir.for_output(config.output)
     run = _Run(config, plan, paths, work, Stats(files=[FileStats(path) for path in paths]), on_reject, StageClock(), progress)

@@ -113,7 +113,7 @@ class MergingStep(CorpusStep[State, Decision]):
         return [decision] * len(listed)
 
 
-Step = DocumentStep | CorpusStep[Any, Any]
+StepKind = type[DocumentStep] | type[CorpusStep[Any, Any]]  # an entry of the step list
 
 
 # --- the steps ------------------------------------------------------------------
@@ -234,7 +234,7 @@ def blocks_of(docs: Iterable[Document], code_points: int) -> Iterator[list[Docum
 
 
 # The steps of a run, in order: document steps first, then corpus steps.
-STEPS: tuple[type[DocumentStep] | type[CorpusStep[Any, Any]], ...] = (
+STEPS: tuple[StepKind, ...] = (
     Clean,
     SiteBoilerplate,
     Dedup,
@@ -249,7 +249,7 @@ class Plan:
     corpus_steps: tuple[CorpusStep[Any, Any], ...]
 
     @classmethod
-    def of(cls, config: RunConfig, step_list: Sequence[type[DocumentStep] | type[CorpusStep[Any, Any]]] = STEPS) -> Plan:
+    def of(cls, config: RunConfig, step_list: Sequence[StepKind] = STEPS) -> Plan:
         steps = [step for kind in step_list if (step := kind.configured(config)) is not None]
         document = tuple(step for step in steps if isinstance(step, DocumentStep))
         corpus = tuple(step for step in steps if isinstance(step, CorpusStep))
