@@ -106,6 +106,8 @@ def main() -> None:
                 last[engine] = run(inputs, args.command, args.workers, output)
                 seconds[engine].append(last[engine]["seconds"])
             same = same and records_local(local_out) == records_parts(dask_out)
+        print(json.dumps({"round": round_number, "seconds": {engine: values[-1] for engine, values in seconds.items()}}),
+              file=sys.stderr, flush=True)
     ratios = [d / loc for d, loc in zip(seconds["dask"], seconds["local"], strict=True)]
     print(json.dumps({"command": args.command, "partitions": len(inputs), "workers": args.workers, "rounds": args.rounds,
                       "seconds": {engine: {"median": statistics.median(values), "all": values} for engine, values in seconds.items()},
