@@ -47,8 +47,8 @@ class Stats:
     resumed: int = 0
     encoding_repaired: int = 0
     lines_removed_by_rule: Counter[str] = field(default_factory=Counter)
-    characters_removed_by_rule: Counter[str] = field(default_factory=Counter)
     characters_out: int = 0
+    characters_removed_by_rule: Counter[str] = field(default_factory=Counter)
     clusters: int = 0
     clusters_with_duplicates: int = 0
     cluster_sizes: Counter[int] = field(default_factory=Counter)  # documents in a cluster -> clusters of that size
