@@ -96,8 +96,8 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     extractor_lines = {" ".join(WORD.findall(line.casefold())) for line in extracted.split("\n")}
     columns = {
         **{name: np.array([block.tag in tags for block in blocks], dtype=float) for name, tags in TAG_FEATURES.items()},
-        **{f"in_{tag}": np.array([f"in:{tag}" in names for names in context], dtype=float) for tag in CONTEXT_FEATURES},
-        **{f"role_{name}": np.array([f"role:{name}" in names for names in context], dtype=float) for name in ROLE_PATTERNS},
+        **{f"in_{tag}": has_name(context, f"in:{tag}") for tag in CONTEXT_FEATURES},
+        **{f"role_{name}": has_name(context, f"role:{name}") for name in ROLE_PATTERNS},
         "hidden": np.array(["hidden" in block.context for block in blocks], dtype=float),
         "link_density": links,
         "window_link_density": window_sum(links) / 5,
@@ -113,24 +113,36 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     return np.hstack([line_features(texts, words), dom])
 
 
+def has_name(contexts: Sequence[frozenset[str]], name: str) -> np.ndarray:
+    return np.array([name in names for names in contexts], dtype=float)
+
+
 def coverage(words: Sequence[Sequence[str]], reference: str) -> np.ndarray:
     """Share of each block's words that lie in a word 4-gram of ``reference``.
 
     The 4-grams run across block boundaries, so a short block between two
     kept ones counts as kept when the reference has it in that place.
     """
-    reference_words = WORD.findall(reference.casefold())
-    grams = {tuple(reference_words[i : i + MATCH_GRAM]) for i in range(len(reference_words) - MATCH_GRAM + 1)}
+    grams = set(word_grams(WORD.findall(reference.casefold())))
     flat = [word for line in words for word in line]
     owner = np.repeat(np.arange(len(words)), [len(line) for line in words])
+    found = np.array([gram in grams for gram in word_grams(flat)], dtype=bool)
     covered = np.zeros(len(flat), dtype=bool)
-    for start in range(len(flat) - MATCH_GRAM + 1):
-        if tuple(flat[start : start + MATCH_GRAM]) in grams:
-            covered[start : start + MATCH_GRAM] = True
+    for offset in range(MATCH_GRAM):  # a found gram covers its MATCH_GRAM words
+        covered[offset : offset + len(found)] |= found
     hits, totals = np.zeros(len(words)), np.zeros(len(words))
     np.add.at(totals, owner, 1)
     np.add.at(hits, owner, covered)
     return hits / np.maximum(totals, 1)
+
+
+def word_grams(words: Sequence[str]) -> zip:
+    """The word MATCH_GRAM-grams of ``words``, in order, as tuples.
+
+    >>> list(word_grams("a b c d e".split()))
+    [('a', 'b', 'c', 'd'), ('b', 'c', 'd', 'e')]
+    """
+    return zip(*(words[offset:] for offset in range(MATCH_GRAM)), strict=False)  # shorter tails end it
 
 
 def article_context(blocks: Sequence[Block], kept_words: np.ndarray) -> frozenset[str]:
@@ -148,7 +160,7 @@ def earlier_copy(words: Sequence[Sequence[str]]) -> np.ndarray:
     seen: set[tuple[str, ...]] = set()
     out = np.zeros(len(words))
     for index, line in enumerate(words):
-        grams = [tuple(line[i : i + MATCH_GRAM]) for i in range(len(line) - MATCH_GRAM + 1)] or ([tuple(line)] if line else [])
+        grams = list(word_grams(line)) or ([tuple(line)] if line else [])
         if grams:
             out[index] = sum(gram in seen for gram in grams) / len(grams)
         seen.update(grams)

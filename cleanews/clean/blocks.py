@@ -14,11 +14,13 @@ skipped; hidden nodes are kept and flagged, so the classifier decides.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -88,14 +90,33 @@ class Block:
         return min(self.link_chars / max(len(self.text), 1), 1.0)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Frame:
-    """An open element during the walk and what it adds to the blocks inside it."""
+    """An open element during the walk: what the blocks inside it inherit, worked out once when it opens."""
 
     tag: str
-    is_block: bool
-    context: frozenset[str]
-    node_id: int
+    context: frozenset[str]  # its own and its ancestors' context names
+    path: tuple[int, ...]  # ids of the block elements from the root down to it
+    owner_tag: str  # the innermost block element around it (itself, if it is one): the blocks' element
+    owner_context: frozenset[str]
+    in_pre: bool
+    in_link: bool
+
+    def child(self, tag: str, own: frozenset[str], node_id: int) -> _Frame:
+        context = self.context | own if own else self.context
+        is_block = tag in BLOCK_TAGS
+        return _Frame(
+            tag=tag,
+            context=context,
+            path=self.path + (node_id,) if is_block else self.path,
+            owner_tag=tag if is_block else self.owner_tag,
+            owner_context=context if is_block else self.owner_context,
+            in_pre=self.in_pre or tag == "pre",
+            in_link=self.in_link or tag == "a",
+        )
+
+
+_OUTSIDE = _Frame(tag="", context=frozenset(), path=(), owner_tag="", owner_context=frozenset(), in_pre=False, in_link=False)
 
 
 @dataclass
@@ -111,9 +132,22 @@ class _Buffer:
 
 
 def parse_html(html: str) -> etree._Element | None:
-    """The page's DOM, or None when the page holds no markup to parse."""
+    """The page's DOM, or None when the page holds no markup to parse.
+
+    The tree is trafilatura's own parse (``load_html``: its encoding and
+    markup repairs), so the blocks and the extractor read one tree, parsed
+    once; a page trafilatura refuses is parsed by lxml directly.
+    """
     if not html.strip():
         return None
+    try:
+        tree = trafilatura.load_html(html)
+    except (TypeError, ValueError, etree.LxmlError):
+        tree = None
+    return tree if tree is not None else _lxml_parse(html)
+
+
+def _lxml_parse(html: str) -> etree._Element | None:
     try:
         # Bytes, so a page declaring its encoding in an XML prolog still parses.
         return lxml_html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_parser())
@@ -128,7 +162,7 @@ def _parser() -> lxml_html.HTMLParser:
 def page_blocks(html: str) -> list[Block]:
     """The visible text blocks of an HTML page, in document order.
 
-    >>> [(b.tag, b.text) for b in page_blocks("<div><h1>Title</h1><p>One <a href='x'>two</a><br>three</p></div>")]
+    >>> [(b.tag, b.text) for b in page_blocks("<html><body><div><h1>Title</h1><p>One <a href='x'>two</a><br>three</p></div></body></html>")]
     [('h1', 'Title'), ('p', 'One two'), ('p', 'three')]
     """
     root = parse_html(html)
@@ -137,7 +171,7 @@ def page_blocks(html: str) -> list[Block]:
 
 def blocks_of(root: etree._Element) -> Iterator[Block]:
     """Walk the tree once; a block ends wherever a block element opens or closes."""
-    stack: list[_Frame] = []
+    stack = [_OUTSIDE]
     buffer = _Buffer()
     node_ids = itertools.count()
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -148,57 +182,60 @@ def blocks_of(root: etree._Element) -> Iterator[Block]:
             if skipped:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS or tag == "br":
-                yield from _flush(buffer, stack)
+            if (tag in BLOCK_TAGS or tag == "br") and buffer.pieces:
+                yield from _flush(buffer, stack[-1])
                 buffer = _Buffer()
             if tag == "br":
                 continue
-            inherited = stack[-1].context if stack else frozenset()
-            stack.append(_Frame(tag, tag in BLOCK_TAGS, inherited | element_context(element, tag), next(node_ids)))
-            buffer.add(element.text, _in_link(stack))
+            stack.append(stack[-1].child(tag, element_context(element, tag), next(node_ids)))
+            buffer.add(element.text, stack[-1].in_link)
         else:
             if not skipped and tag != "br":
-                if tag in BLOCK_TAGS:
-                    yield from _flush(buffer, stack)
+                if tag in BLOCK_TAGS and buffer.pieces:
+                    yield from _flush(buffer, stack[-1])
                     buffer = _Buffer()
                 stack.pop()
-            buffer.add(element.tail, _in_link(stack))
-    yield from _flush(buffer, stack)
+            buffer.add(element.tail, stack[-1].in_link)
+    if buffer.pieces:
+        yield from _flush(buffer, stack[-1])
 
 
 def element_context(element: etree._Element, tag: str) -> frozenset[str]:
     """What one element says about the text inside it."""
-    names = {f"in:{tag}"} if tag in CONTEXT_TAGS else set()
-    attributes = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    if attributes.strip():
-        names.update(f"role:{name}" for name, pattern in ROLE_PATTERNS.items() if pattern.search(attributes))
-        if _HIDDEN_CLASS.search(attributes):
-            names.add("hidden")
+    names = _TAG_CONTEXT.get(tag, frozenset())
+    attributes = f"{element.get('class', '')} {element.get('id', '')}"
+    if attributes != " ":
+        names |= attribute_context(attributes.lower())
     if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
+        names |= {"hidden"}
+    return names
+
+
+_TAG_CONTEXT = {tag: frozenset({f"in:{tag}"}) for tag in CONTEXT_TAGS}
+
+
+@functools.lru_cache(maxsize=8192)
+def attribute_context(attributes: str) -> frozenset[str]:
+    """Roles and hiding named by class and id words (cached: templates repeat their class names)."""
+    names = {f"role:{name}" for name, pattern in ROLE_PATTERNS.items() if pattern.search(attributes)}
+    if _HIDDEN_CLASS.search(attributes):
         names.add("hidden")
     return frozenset(names)
 
 
-def _in_link(stack: list[_Frame]) -> bool:
-    return any(frame.tag == "a" for frame in stack)
-
-
-def _flush(buffer: _Buffer, stack: list[_Frame]) -> Iterator[Block]:
+def _flush(buffer: _Buffer, frame: _Frame) -> Iterator[Block]:
     """The buffered text as blocks: one, or one per line inside <pre>."""
     raw = "".join(buffer.pieces)
     if not raw.strip():
         return
-    blocks = [frame for frame in stack if frame.is_block]
-    owner = blocks[-1] if blocks else None
-    in_pre = any(frame.tag == "pre" for frame in stack)
-    texts = [_SPACE.sub(" ", part).strip() for part in (raw.split("\n") if in_pre else [raw])]
+    texts = [_SPACE.sub(" ", part).strip() for part in (raw.split("\n") if frame.in_pre else [raw])]
     total = sum(len(text) for text in texts) or 1
     for text in texts:
         if text:
             yield Block(
                 text=text,
-                tag=owner.tag if owner else "",
-                context=owner.context if owner else frozenset(),
+                tag=frame.owner_tag,
+                context=frame.owner_context,
                 link_chars=round(buffer.link_chars * len(text) / total),
-                path=tuple(frame.node_id for frame in blocks),
+                path=frame.path,
             )

@@ -18,7 +18,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -63,7 +62,11 @@ _SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
 _SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:\s|$)")
 _COMMA = re.compile(r"[,;，、؛]")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶›»|*>→-]\s)|\s[|•·]\s")
-_LINK = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w|(?:^|\s)@\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+# An e-mail address or @handle (searched only in lines with an @). An address
+# starts where a run of address characters starts (the lookbehind): trying
+# every position inside a long run would be quadratic.
+_AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|\s)@\w")
 _TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
 _GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*\s")
@@ -76,90 +79,48 @@ TIMESTAMP_WINDOW = 5
 MAX_DISTANCE = 50
 
 
-@dataclass(frozen=True)
-class LineShape:
-    """What the features need to know about one line."""
+def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Sequence[bool] | None = None) -> np.ndarray:
+    """The feature matrix of a page's lines (rows) by ``FEATURE_NAMES`` (columns).
 
-    words: float  # words, CJK characters counting half
-    word_length: float
-    stop_density: float
-    sentence_end: bool
-    sentences: int
-    commas: int
-    capitalised: float
-    digits: float
-    symbols: float
-    bullet: bool
-    link_like: bool
-    quote: bool
-    colon_end: bool
-    cue: bool
-    timestamp: bool
-    glued: bool
-    characters: int  # not counting spaces
-
-
-def line_shape(text: str, words: Sequence[str], stoplist: frozenset[str]) -> LineShape:
-    """Measure one line; ``words`` are its casefolded ``\\w+`` tokens."""
-    cjk = len(CJK.findall(text))
-    n_words = max(len(words), 1)
-    visible = [char for char in text if not char.isspace()]
-    n_chars = max(len(visible), 1)
-    letters = sum(char.isalpha() for char in visible)
-    digits = sum(char.isdigit() for char in visible)
-    originals = text.split()
-    return LineShape(
-        words=len(words) + cjk / 2 if cjk > len(words) else float(len(words)),
-        word_length=min(sum(len(word) for word in words) / n_words, 15.0),
-        stop_density=sum(word in stoplist for word in words) / n_words,
-        sentence_end=_SENTENCE_END.search(text) is not None,
-        sentences=len(_SENTENCE_MARK.findall(text)),
-        commas=len(_COMMA.findall(text)),
-        capitalised=sum(token[:1].isupper() for token in originals) / max(sum(token[:1].isalpha() for token in originals), 1),
-        digits=digits / n_chars,
-        symbols=(n_chars - letters - digits) / n_chars,
-        bullet=_BULLET.search(text) is not None,
-        link_like=_LINK.search(text) is not None,
-        quote=_QUOTE.search(text) is not None,
-        colon_end=text.rstrip().endswith((":", "：")),
-        cue=first_matching_rule(text, len(words)) is not None,
-        timestamp=_TIMESTAMP.search(text) is not None,
-        glued=_GLUED.search(text) is not None,
-        characters=len(visible),
-    )
-
-
-def line_features(texts: Sequence[str], words: Sequence[Sequence[str]]) -> np.ndarray:
-    """The feature matrix of a page's lines (rows) by ``FEATURE_NAMES`` (columns)."""
+    ``words`` are each line's casefolded ``\\w+`` tokens; ``cues`` say whether a
+    named rule matched each line (computed here when the caller has not).
+    Every column is computed for all lines at once, one pass per feature.
+    """
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
     stoplist = load_stopwords().best_list(word for line in words for word in line)
-    shapes = [line_shape(text, line_words, stoplist) for text, line_words in zip(texts, words, strict=True)]
-    size = np.array([shape.words for shape in shapes])
+    if cues is None:
+        cues = [first_matching_rule(text, len(line)) is not None for text, line in zip(texts, words, strict=True)]
+    counts = np.array([len(line) for line in words], dtype=float)
+    cjk = np.array([len(CJK.findall(text)) for text in texts], dtype=float)
+    size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
-    stop = np.array([shape.stop_density for shape in shapes])
-    ends = np.array([shape.sentence_end for shape in shapes], dtype=float)
-    stamps = np.array([shape.timestamp for shape in shapes], dtype=float)
+    per_word = np.maximum(counts, 1)
+    stop = np.array([sum(map(stoplist.__contains__, line)) for line in words]) / per_word
+    ends = flags(_SENTENCE_END, texts)
+    characters, letters, digits = character_counts(texts)
+    stamps = np.array([bool(count) and _TIMESTAMP.search(text) is not None for text, count in zip(texts, digits, strict=True)], dtype=float)
+    visible = np.maximum(characters, 1)
     # Length in English-word equivalents of characters: German or Finnish
     # prose has fewer, longer words, and a paragraph is a paragraph.
-    extent = np.maximum(size, np.array([shape.characters for shape in shapes]) / CHARACTERS_PER_WORD)
+    extent = np.maximum(size, characters / CHARACTERS_PER_WORD)
     columns = {
         "words": log_size,
-        "word_length": np.array([shape.word_length for shape in shapes]),
+        "word_length": np.minimum(np.array([sum(map(len, line)) for line in words]) / per_word, 15.0),
         "stop_density": stop,
         "stop_relative": relative_stop_density(stop, size, known=bool(stoplist)),
         "sentence_end": ends,
-        "sentences": np.log1p([shape.sentences for shape in shapes]),
-        "commas": np.array([shape.commas for shape in shapes]) / np.maximum(size, 1),
-        "capitalised": np.array([shape.capitalised for shape in shapes]),
-        "digits": np.array([shape.digits for shape in shapes]),
-        "symbols": np.array([shape.symbols for shape in shapes]),
-        "bullet": np.array([shape.bullet for shape in shapes], dtype=float),
-        "link_like": np.array([shape.link_like for shape in shapes], dtype=float),
-        "quote": np.array([shape.quote for shape in shapes], dtype=float),
-        "colon_end": np.array([shape.colon_end for shape in shapes], dtype=float),
-        "cue": np.array([shape.cue for shape in shapes], dtype=float),
+        "sentences": np.log1p([len(_SENTENCE_MARK.findall(text)) for text in texts]),
+        "commas": np.array([len(_COMMA.findall(text)) for text in texts]) / np.maximum(size, 1),
+        "capitalised": np.array([capitalised_share(text) for text in texts]),
+        "digits": digits / visible,
+        "symbols": (visible - letters - digits) / visible,
+        "bullet": flags(_BULLET, texts),
+        "link_like": np.array([is_link_like(text) for text in texts], dtype=float),
+        "quote": flags(_QUOTE, texts),
+        "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
+        "cue": np.array(cues, dtype=float),
         "repeated": repeated(words),
         "position": np.arange(n) / max(n - 1, 1),
         "prev_words": shifted(log_size, 1),
@@ -172,10 +133,43 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]]) -> np.nd
         "relative_words": np.minimum(size / max(float(np.percentile(size, 90)), 1.0), 3.0),
         "timestamp": stamps,
         "window_timestamps": window_sum(stamps, TIMESTAMP_WINDOW),
-        "glued": np.array([shape.glued for shape in shapes], dtype=float),
+        "glued": flags(_GLUED, texts),
         "main_distance": np.log1p(distance_to_main_run(extent, ends)),
     }
     return np.column_stack([columns[name] for name in FEATURE_NAMES])
+
+
+def flags(pattern: re.Pattern[str], texts: Sequence[str]) -> np.ndarray:
+    """1.0 for each text ``pattern`` is found in, else 0.0."""
+    search = pattern.search
+    return np.array([search(text) is not None for text in texts], dtype=float)
+
+
+def character_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: characters that are not spaces, letters, digits (str methods mapped in C)."""
+    characters = np.array([len("".join(text.split())) for text in texts], dtype=float)
+    letters = np.array([sum(map(str.isalpha, text)) for text in texts], dtype=float)
+    digits = np.array([sum(map(str.isdigit, text)) for text in texts], dtype=float)
+    return characters, letters, digits
+
+
+def is_link_like(text: str) -> bool:
+    """Holds a URL, a web address, an e-mail address or an @handle.
+
+    >>> is_link_like("Write to desk@example.org"), is_link_like("Follow @cityhall"), is_link_like("At 5 p.m.")
+    (True, True, False)
+    """
+    return _WEB_ADDRESS.search(text) is not None or ("@" in text and _AT_ADDRESS.search(text) is not None)
+
+
+def capitalised_share(text: str) -> float:
+    """Share of the words starting with a letter that start with a capital.
+
+    >>> capitalised_share("Big Storm hits 3 coasts")
+    0.5
+    """
+    initials = [token[0] for token in text.split()]
+    return sum(map(str.isupper, initials)) / max(sum(map(str.isalpha, initials)), 1)
 
 
 def relative_stop_density(stop: np.ndarray, size: np.ndarray, known: bool) -> np.ndarray:

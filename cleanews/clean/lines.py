@@ -86,14 +86,13 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     >>> [line.text for line in join_wrapped(split_lines("The council voted\\nto close the library.\\nIt opens Monday."))]
     ['The council voted to close the library.', 'It opens Monday.']
     """
-    joined: list[Line] = []
+    paragraphs: list[list[Line]] = []
     for line in lines:
-        previous = joined[-1] if joined else None
-        if previous is not None and continues(previous, line):
-            joined[-1] = Line(f"{previous.text} {line.text}", previous.words + line.words)
+        if paragraphs and continues(paragraphs[-1], line):
+            paragraphs[-1].append(line)
         else:
-            joined.append(line)
-    return joined
+            paragraphs.append([line])
+    return [merged(paragraph) for paragraph in paragraphs]
 
 
 def join_across_removed(lines: list[Line]) -> list[Line]:
@@ -102,22 +101,32 @@ def join_across_removed(lines: list[Line]) -> list[Line]:
     Once the junk line is gone the two parts meet; joining them now gives
     what a second cleaning of the output would give, so cleaning is idempotent.
     """
-    joined: list[Line] = []
+    parts: list[list[Line]] = []
     last_kept: int | None = None
     for line in lines:
-        if line.rule is None and last_kept is not None and continues(joined[last_kept], line):
-            previous = joined[last_kept]
-            joined[last_kept] = Line(f"{previous.text} {line.text}", previous.words + line.words)
+        if line.rule is None and last_kept is not None and continues(parts[last_kept], line):
+            parts[last_kept].append(line)
             continue
-        joined.append(line)
+        parts.append([line])
         if line.rule is None:
-            last_kept = len(joined) - 1
-    return joined
+            last_kept = len(parts) - 1
+    return [merged(part) for part in parts]
 
 
-def continues(previous: Line, line: Line) -> bool:
-    """Whether ``line`` goes on with the sentence ``previous`` left open."""
-    return line.text[:1].islower() and bool(previous.words) and not _PARAGRAPH_END.search(previous.text)
+def continues(paragraph: list[Line], line: Line) -> bool:
+    """Whether ``line`` goes on with the sentence the lines of ``paragraph`` left open.
+
+    Only the paragraph's last line can end it, so the test costs the same
+    however long the paragraph has grown (joining stays linear).
+    """
+    return line.text[:1].islower() and any(part.words for part in paragraph) and not _PARAGRAPH_END.search(paragraph[-1].text)
+
+
+def merged(paragraph: list[Line]) -> Line:
+    """One line of the paragraph's lines, joined once (repeated joining would be quadratic)."""
+    if len(paragraph) == 1:
+        return paragraph[0]
+    return Line(" ".join(line.text for line in paragraph), [word for line in paragraph for word in line.words])
 
 
 def clean_lines(
@@ -141,11 +150,12 @@ def clean_lines(
     ('A Headline', ('The body of the story, told in a sentence.',), ['title', 'reading_time'])
     """
     lines = join_wrapped(split_lines(text))
+    matched = {line.text: first_matching_rule(line.text, len(line.words)) for line in lines}
     for line in lines:
-        line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words))
+        line.rule = matched[line.text] if line.words else "no_text"
     lines = join_across_removed(lines)
     if model is not None:
-        mark_by_model(lines, model)
+        mark_by_model(lines, model, matched)
     return finish(lines, detect_title, drop_repeats, known_title)
 
 
@@ -184,17 +194,20 @@ def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_titl
     )
 
 
-def mark_by_model(lines: list[Line], classifier: LineModel) -> None:
+def mark_by_model(lines: list[Line], classifier: LineModel, matched: dict[str, str | None]) -> None:
     """Remove what the line classifier calls boilerplate.
 
     The reason recorded is ``model:<feature>``, the feature that argued most
     against the line, or ``model:context`` for a line that looks like text on
     its own but sits among boilerplate (the smoothing removed it). A text
     of a few lines is no page: a brief is left to the named rules.
+    ``matched`` holds the named rule (or None) of lines already checked.
     """
     if len(lines) < MIN_MODEL_LINES:
         return
-    matrix = line_features([line.text for line in lines], [line.words for line in lines])
+    cues = [(matched[line.text] if line.text in matched else first_matching_rule(line.text, len(line.words))) is not None
+            for line in lines]
+    matrix = line_features([line.text for line in lines], [line.words for line in lines], cues)
     log_odds = classifier.log_odds(matrix)
     keep = classifier.decode(log_odds, np.array([len(line.words) for line in lines], dtype=float))
     for line, row, score, kept in zip(lines, matrix, log_odds, keep, strict=True):

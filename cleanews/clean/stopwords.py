@@ -10,6 +10,7 @@ signals that a line is prose and not navigation.
 from __future__ import annotations
 
 import functools
+import pkgutil
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,11 +38,12 @@ class StopWords:
         >>> stop.best_list(["東京都", "大阪"])
         frozenset()
         """
+        counts = Counter(words)
+        total = sum(counts.values())
         hits: Counter[str] = Counter()
-        total = 0
-        for word in words:
-            total += 1
-            hits.update(self.languages_of.get(word, ()))
+        for word, count in counts.items():  # distinct words: a page repeats most of its words
+            for language in self.languages_of.get(word, ()):
+                hits[language] += count
         if not hits:
             return frozenset()
         # Ties (a word on many lists) go to the larger list's language by name order: stable.
@@ -52,9 +54,17 @@ class StopWords:
 @functools.cache
 def load_stopwords() -> StopWords:
     """All of jusText's stop lists, loaded once per process (about 0.1 s) and never changed."""
-    lists = {name: frozenset(word.casefold() for word in justext.get_stoplist(name)) for name in justext.get_stoplists()}
+    lists = {name: read_stoplist(name) for name in justext.get_stoplists()}
     languages: dict[str, list[str]] = {}
     for name in sorted(lists):
         for word in lists[name]:
             languages.setdefault(word, []).append(name)
     return StopWords(lists, {word: tuple(names) for word, names in languages.items()})
+
+
+def read_stoplist(name: str) -> frozenset[str]:
+    """jusText's stop list ``name``, casefolded: ``justext.get_stoplist`` read in one pass, not word by word."""
+    data = pkgutil.get_data("justext", f"stoplists/{name}.txt")
+    if data is None:  # a loader that cannot read package data
+        return frozenset(word.casefold() for word in justext.get_stoplist(name))
+    return frozenset(data.decode("utf-8").casefold().splitlines())

@@ -1,0 +1,148 @@
+"""Cleaning speed, whole process against whole process, side by side in one run.
+
+    python benchmarks/clean_speed.py                    # 5 rounds on the scrapinghub pages
+    python benchmarks/clean_speed.py --rounds 7 --data DIR
+
+Each round runs, one after another in alternating order so that load on a
+shared machine hits all alike, these separate processes on the same pages:
+
+- ``trafilatura``: a Python process that reads the JSONL, runs
+  ``trafilatura.extract(html, include_comments=False)`` on every page and
+  writes the texts as JSONL (what a user would run instead of cleanews);
+- ``html``: ``cleanews clean --mode html --jobs 1``;
+- ``html-jobs``: the same with the default ``--jobs`` (all cores);
+- ``text``: ``cleanews clean --mode text --text-field page_text --jobs 1``.
+
+It prints, per system, the median wall time and its spread (min-max) over
+the rounds, pages/s and the peak resident memory of the process (of the
+largest worker for ``html-jobs``, whose workers are children of the fork
+server: the figure is the parent's). Ratios are per round, then the median:
+HTML against trafilatura, the default --jobs against one process.
+
+Text mode's documents per second per core are then measured in one process
+(``clean_text`` on every ``page_text`` of each set, after a warm-up, so
+imports and model loading do not count), and on the seed article repeated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "clean"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "abcnews-us-strike-iraq.txt"
+TEXT_SETS = ("scrapinghub", "readability", "wcxb-dev")
+
+TRAFILATURA_ALONE = """
+import gzip, json, sys
+import trafilatura
+with gzip.open(sys.argv[1], "rt", encoding="utf-8") as source, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in source:
+        record = json.loads(line)
+        text = trafilatura.extract(record["html"], include_comments=False) or ""
+        out.write(json.dumps({"id": record.get("id"), "text": text}) + "\\n")
+"""
+CLEANEWS = "import sys; from cleanews.cli import main; sys.argv[0] = 'cleanews'; sys.exit(main())"
+
+
+def commands(pages: Path, out: Path) -> dict[str, list[str]]:
+    cleanews = [sys.executable, "-c", CLEANEWS, "clean", str(pages), "-o", str(out), "--quiet"]
+    return {
+        "trafilatura": [sys.executable, "-c", TRAFILATURA_ALONE, str(pages), str(out)],
+        "html": [*cleanews, "--mode", "html", "--jobs", "1"],
+        "html-jobs": [*cleanews, "--mode", "html"],
+        "text": [*cleanews, "--mode", "text", "--text-field", "page_text", "--jobs", "1"],
+    }
+
+
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"error: {command[:4]} ... exited with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def spread(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def whole_process(pages: Path, rounds: int) -> None:
+    count = sum(1 for _ in gzip.open(pages, "rt", encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as work:
+        systems = commands(pages, Path(work) / "out.jsonl")
+        names = list(systems)
+        seconds: dict[str, list[float]] = {name: [] for name in names}
+        memory: dict[str, list[float]] = {name: [] for name in names}
+        for round_number in range(rounds):
+            for name in names if round_number % 2 == 0 else reversed(names):
+                wall, peak = run_once(systems[name])
+                seconds[name].append(wall)
+                memory[name].append(peak)
+    print(f"{pages.name}: {count} pages, {rounds} rounds, {os.cpu_count()} cores")
+    print(f"  {'system':<12} {'seconds: median (min-max)':<28} {'pages/s':>8} {'peak RSS MB':>12}")
+    for name in names:
+        print(f"  {name:<12} {spread(seconds[name]):<28} {count / statistics.median(seconds[name]):8.1f} {max(memory[name]):12.0f}")
+    ratios = lambda slow, fast: [a / b for a, b in zip(seconds[slow], seconds[fast], strict=True)]  # noqa: E731
+    print(f"  html / trafilatura throughput: {spread(ratios('trafilatura', 'html'))}")
+    print(f"  default --jobs / --jobs 1 throughput: {spread(ratios('html', 'html-jobs'))}")
+
+
+def text_rate(texts: list[str], rounds: int) -> list[float]:
+    """Documents per second of ``clean_text`` in this process, per round."""
+    from cleanews import clean_text
+
+    for text in texts[:20]:  # warm up: stop lists, models
+        clean_text(text)
+    rates = []
+    for _ in range(rounds):
+        start = time.process_time()
+        for text in texts:
+            clean_text(text)
+        rates.append(len(texts) / (time.process_time() - start))
+    return rates
+
+
+def in_process_text(data: Path, rounds: int) -> None:
+    print("text mode in one process (documents per CPU second: per core)")
+    for name in TEXT_SETS:
+        path = data / f"{name}.jsonl.gz"
+        if path.exists():
+            with gzip.open(path, "rt", encoding="utf-8") as source:
+                texts = [json.loads(line)["page_text"] for line in source]
+            words = sum(len(text.split()) for text in texts) / len(texts)
+            print(f"  {name:<12} page_text, {len(texts)} docs, {words:.0f} words/doc: {spread(text_rate(texts, rounds))} docs/s")
+    if SEED.exists():
+        seed = SEED.read_text(encoding="utf-8")
+        print(f"  {'seed':<12} {SEED.name}, {len(seed.split())} words, x200: {spread(text_rate([seed] * 200, rounds))} docs/s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help="directory with the shared NAME.jsonl.gz sets")
+    parser.add_argument("--set", default="scrapinghub", help="the set of pages for the whole-process runs")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    pages = args.data / f"{args.set}.jsonl.gz"
+    if not pages.exists():
+        print(f"error: no {pages} (give --data DIR)", file=sys.stderr)
+        return 1
+    whole_process(pages, args.rounds)
+    in_process_text(args.data, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
