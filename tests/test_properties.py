@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleanews import CleanConfig, Document, JsonlWriter, Reject, clean_text
-from cleanews.clean.encoding import normalise_line, repair
+from cleanews.clean.encoding import normalise_line, repair, repair_with_ftfy
 from cleanews.config import Fields
 from cleanews.io import document_from_record, read_path
 from cleanews.steps import Clean, DocumentSteps
@@ -103,6 +103,12 @@ def test_mojibake_hidden_by_a_space_or_soft_hyphen_is_repaired_in_one_pass(text:
     config = CleanConfig(detect_title=False)
     once = clean_text(text, config)
     assert clean_text(once.text, config).text == once.text
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127)), st.booleans())
+def test_repair_skips_ftfy_only_where_ftfy_would_change_nothing(text: str, uncurl_quotes: bool) -> None:
+    """The plain-ASCII shortcut gives what ftfy and normalisation give (entities and control characters included)."""
+    assert repair(text, uncurl_quotes) == repair_with_ftfy(text, uncurl_quotes)
 
 
 def test_a_paragraph_a_junk_line_interrupted_is_joined_in_the_first_pass() -> None:

@@ -19,6 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import trafilatura
 from lxml import etree
@@ -90,8 +91,7 @@ class Block:
         return min(self.link_chars / max(len(self.text), 1), 1.0)
 
 
-@dataclass(frozen=True, slots=True)
-class _Frame:
+class _Frame(NamedTuple):
     """An open element during the walk: what the blocks inside it inherit, worked out once when it opens."""
 
     tag: str
@@ -104,19 +104,12 @@ class _Frame:
 
     def child(self, tag: str, own: frozenset[str], node_id: int) -> _Frame:
         context = self.context | own if own else self.context
-        is_block = tag in BLOCK_TAGS
-        return _Frame(
-            tag=tag,
-            context=context,
-            path=self.path + (node_id,) if is_block else self.path,
-            owner_tag=tag if is_block else self.owner_tag,
-            owner_context=context if is_block else self.owner_context,
-            in_pre=self.in_pre or tag == "pre",
-            in_link=self.in_link or tag == "a",
-        )
+        if tag in BLOCK_TAGS:
+            return _Frame(tag, context, (*self.path, node_id), tag, context, self.in_pre or tag == "pre", self.in_link)
+        return _Frame(tag, context, self.path, self.owner_tag, self.owner_context, self.in_pre, self.in_link or tag == "a")
 
 
-_OUTSIDE = _Frame(tag="", context=frozenset(), path=(), owner_tag="", owner_context=frozenset(), in_pre=False, in_link=False)
+_OUTSIDE = _Frame("", frozenset(), (), "", frozenset(), False, False)
 
 
 @dataclass
@@ -202,15 +195,19 @@ def blocks_of(root: etree._Element) -> Iterator[Block]:
 
 def element_context(element: etree._Element, tag: str) -> frozenset[str]:
     """What one element says about the text inside it."""
-    names = _TAG_CONTEXT.get(tag, frozenset())
-    attributes = f"{element.get('class', '')} {element.get('id', '')}"
-    if attributes != " ":
-        names |= attribute_context(attributes.lower())
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
+    names = _TAG_CONTEXT.get(tag, _NOTHING)
+    attributes = element.keys()
+    if not attributes:
+        return names
+    words = f"{element.get('class', '')} {element.get('id', '')}"
+    if words != " ":
+        names |= attribute_context(words.lower())
+    if "hidden" in attributes or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
         names |= {"hidden"}
     return names
 
 
+_NOTHING: frozenset[str] = frozenset()
 _TAG_CONTEXT = {tag: frozenset({f"in:{tag}"}) for tag in CONTEXT_TAGS}
 
 

@@ -11,6 +11,10 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 
 
+# Printable ASCII, tabs and newlines, without '&': no mojibake, no entity,
+# no control character, nothing to normalise to NFC; ftfy leaves such text as it is.
+_PLAIN_ASCII = re.compile(r"[\t\n -%'-~]*")
+
 # Rounds of repair and normalisation at most: one is the rule, a second is
 # needed when a space or invisible character hid mojibake from ftfy.
 MAX_REPAIR_ROUNDS = 3
@@ -28,6 +32,13 @@ def repair(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
     >>> repair("Plain “quoted” text")
     ('Plain “quoted” text', False)
     """
+    if _PLAIN_ASCII.fullmatch(text):  # nothing for ftfy to repair: spare it the work
+        return "\n".join(map(normalise_line, text.split("\n"))), False
+    return repair_with_ftfy(text, uncurl_quotes)
+
+
+def repair_with_ftfy(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
+    """``repair`` without the plain-ASCII shortcut: ftfy and normalisation to a fixed point."""
     config = ftfy.TextFixerConfig(uncurl_quotes=uncurl_quotes, normalization="NFC")
     repaired = False
     for _ in range(MAX_REPAIR_ROUNDS):
