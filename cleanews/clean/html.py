@@ -129,11 +129,12 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
     keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
     lines: list[str] = []
     verdicts: list[str | None] = []
-    for block, row, kept, extracted in zip(blocks, matrix, keep, in_extractor, strict=True):
+    reasons = model.strongest_against(matrix)
+    for block, reason, kept, extracted in zip(blocks, reasons, keep, in_extractor, strict=True):
         if kept:
             lines.append(block.text)
             verdicts.append(None)
         elif extracted:
             lines.append(block.text)
-            verdicts.append(MODEL_RULE_PREFIX + model.strongest_against(row))
+            verdicts.append(MODEL_RULE_PREFIX + reason)
     return tuple(lines), tuple(verdicts)

@@ -210,9 +210,10 @@ def mark_by_model(lines: list[Line], classifier: LineModel, matched: dict[str, s
     matrix = line_features([line.text for line in lines], [line.words for line in lines], cues)
     log_odds = classifier.log_odds(matrix)
     keep = classifier.decode(log_odds, np.array([len(line.words) for line in lines], dtype=float))
-    for line, row, score, kept in zip(lines, matrix, log_odds, keep, strict=True):
+    reasons = classifier.strongest_against(matrix)
+    for line, reason, score, kept in zip(lines, reasons, log_odds, keep, strict=True):
         if not kept and line.rule is None:
-            line.rule = MODEL_RULE_PREFIX + (classifier.strongest_against(row) if score < 0 else "context")
+            line.rule = MODEL_RULE_PREFIX + (reason if score < 0 else "context")
 
 
 def caption_body(line: Line) -> list[str]:

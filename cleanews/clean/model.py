@@ -56,10 +56,10 @@ class LineModel:
     def log_odds(self, matrix: np.ndarray) -> np.ndarray:
         return ((matrix - self.mean) / self.scale) @ self.weights + self.bias
 
-    def strongest_against(self, row: np.ndarray) -> str:
-        """The feature that pushed one line furthest towards 'other': the removal's reason."""
-        contributions = ((row - self.mean) / self.scale) * self.weights
-        return self.features[int(np.argmin(contributions))]
+    def strongest_against(self, matrix: np.ndarray) -> list[str]:
+        """For each line (row), the feature that pushed it furthest towards 'other': a removal's reason."""
+        contributions = ((matrix - self.mean) / self.scale) * self.weights
+        return [self.features[index] for index in np.argmin(contributions, axis=1)]
 
     def decode(self, log_odds: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         """Kept (True) or not for each line: the best path of the two-state chain.
