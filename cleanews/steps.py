@@ -39,7 +39,7 @@ from functools import reduce
 from itertools import islice
 from typing import Any, ClassVar, Generic, TypeVar
 
-from cleanews.clean import clean_document
+from cleanews.clean import clean_document, warm_up
 from cleanews.clean.site import SiteCounts, SiteTemplates, count_sites, site_boilerplate_step
 from cleanews.config import CleanConfig, DedupConfig, RunConfig, SiteConfig
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
@@ -298,7 +298,7 @@ def run_document_steps(items: Iterable[Item], steps: Sequence[DocumentStep], job
     if not steps:
         yield from items
         return
-    for item, result in ordered_map(DocumentSteps(tuple(steps)), items, jobs, time_limit):
+    for item, result in ordered_map(DocumentSteps(tuple(steps)), items, jobs, time_limit, warm_up=warm_up):
         if isinstance(result, Failure):
             yield item if isinstance(item, Reject) else Reject.of(item, result.reason)
         else:

@@ -42,19 +42,22 @@ class Failure:
 
 
 def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
-                time_limit: float | None = None) -> Iterator[tuple[T, R | Failure]]:
+                time_limit: float | None = None, warm_up: Callable[[], None] | None = None) -> Iterator[tuple[T, R | Failure]]:
     """``(item, function(item))`` for each item, in order, computed in ``jobs`` processes.
 
     With ``time_limit`` (seconds) an item that takes longer gives a Failure
     and the others go on. Without one and with one job, everything runs in
     this process. ``function`` must be picklable (a module-level function or
     an instance of a module-level class); exceptions it raises propagate.
+    ``warm_up`` (module-level too) runs once in each worker before its first
+    item, outside any item's time limit: a worker started after a timeout
+    must not spend its first item's time loading what every item needs.
     """
     if time_limit is None and jobs <= 1:
         for item in items:
             yield item, function(item)
         return
-    pool = ProcessPool(max_workers=jobs, initializer=_ignore_interrupts, context=_context())
+    pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(warm_up,), context=_context())
     window: deque[tuple[T, Future[R]]] = deque()
     try:
         for item in items:
@@ -102,6 +105,8 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them and reports what was written."""
+def _start_worker(warm_up: Callable[[], None] | None) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and reports what was written; then they warm up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm_up is not None:
+        warm_up()

@@ -14,13 +14,25 @@ import dataclasses
 from cleanews.clean.encoding import repair
 from cleanews.clean.html import read_page
 from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
-from cleanews.clean.model import load_model
+from cleanews.clean.model import MODEL_FEATURES, load_model
+from cleanews.clean.stopwords import load_stopwords
 from cleanews.config import CleanConfig
 from cleanews.document import Cleaning, Document
 
 DEFAULT_CONFIG = CleanConfig()
 
-__all__ = ["clean_text", "clean_html", "clean_document"]
+__all__ = ["clean_text", "clean_html", "clean_document", "warm_up"]
+
+
+def warm_up() -> None:
+    """Load what a process's first document would otherwise wait for: the stop lists and the models.
+
+    A worker does this before it takes a document, so the time limit of its
+    first document counts that document's own work only.
+    """
+    load_stopwords()
+    for name in MODEL_FEATURES:
+        load_model(name)
 
 
 def clean_text(text: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "") -> Document:
