@@ -75,6 +75,11 @@ class DedupConfig:
       keeps a follow-up story apart from the story whose background it reuses.
     - ``identical_jaccard``: estimated Jaccard at which a pair is a duplicate
       whatever its head (a copy with a rewritten top).
+    - ``min_shingles``: a near-duplicate needs at least this many distinct
+      shingles in both documents and in common (template lines the site
+      step knows do not count). Below, estimates are noise and a page left
+      with an author box or a pager looks like every other such page; short
+      texts merge only when they are the same text.
     - ``max_bucket_partners``: in an LSH bucket each document pairs with at
       most this many members before it, so buckets of boilerplate or exact
       copies cost linear, not quadratic, time.
@@ -89,10 +94,12 @@ class DedupConfig:
     min_containment: float = 0.4
     min_head_containment: float = 0.2
     identical_jaccard: float = 0.8
+    min_shingles: int = 50
     max_bucket_partners: int = 100
 
     def __post_init__(self) -> None:
-        for name, minimum in (("shingle_size", 1), ("head_tokens", 1), ("num_perm", 16), ("max_bucket_partners", 1)):
+        for name, minimum in (("shingle_size", 1), ("head_tokens", 1), ("num_perm", 16), ("min_shingles", 1),
+                                ("max_bucket_partners", 1)):
             value = getattr(self, name)
             if not isinstance(value, int) or value < minimum:
                 reason = " (signatures too noisy below)" if name == "num_perm" else ""

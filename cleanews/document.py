@@ -87,6 +87,9 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
     cleaning: Cleaning | None = None
     dedup: DedupInfo | None = None
+    # Lines of ``text`` the site step found to be the host's template but left
+    # (they were most of the page); dedup does not compare them. Never written out.
+    template_lines: tuple[int, ...] = ()
 
     def replace(self, **changes: Any) -> Document:
         return dataclasses.replace(self, **changes)
@@ -106,11 +109,18 @@ class Document:
             record["dedup"] = self.dedup.to_dict()
         return record
 
+    def compared_text(self) -> str:
+        """The text dedup compares: ``text`` without its ``template_lines``."""
+        if not self.template_lines:
+            return self.text
+        template = set(self.template_lines)
+        return "\n".join(line for number, line in enumerate(self.text.split("\n")) if number not in template)
+
     def to_state(self) -> dict[str, Any]:
         """Everything the Document carries, as JSON (``from_state`` gives it back)."""
         return {
             "id": self.id, "text": self.text, "title": self.title, "url": self.url, "date": self.date, "author": self.author,
-            "html": self.html, "source": self.source, "extra": self.extra,
+            "html": self.html, "source": self.source, "extra": self.extra, "template_lines": list(self.template_lines),
             "cleaning": None if self.cleaning is None else self.cleaning.to_dict(),
             "dedup": None if self.dedup is None else self.dedup.to_dict(),
         }
@@ -118,7 +128,8 @@ class Document:
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Document:
         cleaning, dedup = state.get("cleaning"), state.get("dedup")
-        return cls(**{**state, "cleaning": None if cleaning is None else Cleaning.from_dict(cleaning),
+        return cls(**{**state, "template_lines": tuple(state.get("template_lines", ())),
+                      "cleaning": None if cleaning is None else Cleaning.from_dict(cleaning),
                       "dedup": None if dedup is None else DedupInfo(**dedup)})
 
 

@@ -188,7 +188,7 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
         settings, state = sketch_settings(self.config), Sketched()
         for block in blocks_of(docs, BLOCK_CODE_POINTS):
             state.ids.extend(doc.id for doc in block)
-            state.blocks.append(sketch_block([doc.text for doc in block], settings))
+            state.blocks.append(sketch_block([doc.compared_text() for doc in block], settings))
         return state
 
     def combine(self, states: Iterable[Sketched]) -> list[list[Assignment]]:

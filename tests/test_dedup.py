@@ -126,8 +126,19 @@ def test_canonical_order_is_longest_then_id() -> None:
 def test_edge_rule_needs_both_containments_unless_near_identical() -> None:
     from cleanews.dedup.verify import PairScores
 
-    scores = PairScores(np.array([0.3, 0.3, 0.85]), np.array([0.9, 0.9, 0.9]), np.array([0.5, 0.05, 0.0]))
-    assert scores.passing(EdgeRule(0.4, 0.2, 0.8)).tolist() == [True, False, True]
+    many = np.array([300, 300, 300])
+    scores = PairScores(np.array([0.3, 0.3, 0.85]), np.array([0.9, 0.9, 0.9]), np.array([0.5, 0.05, 0.0]),
+                        many, np.array([200.0, 200.0, 280.0]), np.zeros(3, dtype=bool))
+    assert scores.passing(EdgeRule(0.4, 0.2, 0.8, 50)).tolist() == [True, False, True]
+
+
+def test_edge_rule_needs_enough_text_on_both_sides_and_in_common_unless_exact() -> None:
+    from cleanews.dedup.verify import PairScores
+
+    high = np.ones(4)
+    scores = PairScores(high, high, high, np.array([30, 300, 300, 20]), np.array([30.0, 40.0, 300.0, 20.0]),
+                        np.array([False, False, False, True]))
+    assert scores.passing(EdgeRule(0.4, 0.2, 0.8, 50)).tolist() == [False, False, True, True]
 
 
 @pytest.mark.parametrize("field, value", [("shingle_size", 0), ("num_perm", 8), ("threshold", 0.0), ("min_head_containment", 1.5),

@@ -142,25 +142,34 @@ MIN_KEPT_SHARE = 0.5
 
 
 def strip_template(doc: Document, templates: SiteTemplates) -> Document:
-    """Remove the document's lines that are its site's template; record them."""
+    """Remove the document's lines that are its site's template; record them.
+
+    Template lines the document keeps (they were most of it: an author box,
+    the furniture left after the article was lost) are marked in
+    ``template_lines``, so that dedup does not compare pages through them.
+    """
     host = host_of(doc)
     if host is None or not templates.line_documents:
         return doc
     lines = doc.text.split("\n")
     template = [templates.is_template(host, line) for line in lines]
-    sizes = [len(WORD.findall(line)) for line in lines]
-    if sum(size for size, is_template in zip(sizes, template, strict=False) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
-        long_line = templates.config.long_line_words
-        template = [is_template and size < long_line for size, is_template in zip(sizes, template, strict=False)]
     if not any(template):
         return doc
-    kept = [line for line, is_template in zip(lines, template, strict=False) if not is_template]
-    removed = [line for line, is_template in zip(lines, template, strict=False) if is_template]
+    removed = template
+    sizes = [len(WORD.findall(line)) for line in lines]
+    if sum(size for size, is_template in zip(sizes, template, strict=True) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
+        long_line = templates.config.long_line_words
+        removed = [is_template and size < long_line for size, is_template in zip(sizes, template, strict=True)]
+    kept = [number for number, gone in enumerate(removed) if not gone]
+    template_lines = tuple(place for place, number in enumerate(kept) if template[number])
+    if not any(removed):
+        return doc.replace(template_lines=template_lines)
     cleaning = doc.cleaning or Cleaning()
     return doc.replace(
-        text="\n".join(kept),
+        text="\n".join(lines[number] for number in kept),
+        template_lines=template_lines,
         cleaning=Cleaning(
-            removed=cleaning.removed + tuple(Removal(line, SITE_RULE) for line in removed),
+            removed=cleaning.removed + tuple(Removal(line, SITE_RULE) for line, gone in zip(lines, removed, strict=True) if gone),
             encoding_repaired=cleaning.encoding_repaired,
             source=cleaning.source,
         ),

@@ -43,7 +43,7 @@ from cleanews.errors import IndexFileError, IndexMismatchError
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "cleanews-dedup-index/1"
+FORMAT = "cleanews-dedup-index/2"  # 2: short heads are half the document; min_shingles
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL, committed_at TEXT NOT NULL);

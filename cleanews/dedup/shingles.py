@@ -245,7 +245,10 @@ def shingle_block(texts: Sequence[str], shingle_size: int, head_tokens: int) -> 
         combined = np.insert(combined, offsets[short] - np.arange(len(short)), tails)
     # The high half of the combination is a well-mixed 32-bit hash; datasketch mixes it again (fmix32).
     values = combined.view(np.uint32)[1::2] if sys.byteorder == "little" else combined.view(np.uint32)[0::2]
-    head_counts = np.minimum(counts, max(head_tokens - shingle_size + 1, 1))
+    # A short document's head is its first half: a part it shares with another
+    # page (a sidebar, an author's bio) then stays out of the head of one of them.
+    head_length = np.minimum(head_tokens, np.maximum((n_tokens + 1) // 2, shingle_size))
+    head_counts = np.minimum(counts, np.maximum(head_length - shingle_size + 1, 1))
     head_ends = offsets[:-1] + head_counts
     codes = np.repeat(np.arange(len(counts), dtype=np.uint64) << np.uint64(32), counts) | values
     return Shingles(values, offsets, head_ends, n_tokens,

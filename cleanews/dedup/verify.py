@@ -12,6 +12,10 @@ memory stays at about 1 KB a document.
   copies keep the top of the story, while a follow-up has a new top and
   reuses the background lower down, so its whole-text containment can be
   high but its head containment is near zero.
+- Enough text: both documents, and what they share, must hold at least
+  ``min_shingles`` distinct shingles. A page left with an author box or
+  "Newer Post Older Post Home" has too few for an estimate to mean
+  anything; such a page merges only with an exact copy of itself.
 """
 
 from __future__ import annotations
@@ -40,10 +44,11 @@ class EdgeRule:
     min_containment: float
     min_head_containment: float
     identical_jaccard: float
+    min_shingles: int
 
     @classmethod
     def of(cls, config: DedupConfig) -> EdgeRule:
-        return cls(config.min_containment, config.min_head_containment, config.identical_jaccard)
+        return cls(config.min_containment, config.min_head_containment, config.identical_jaccard, config.min_shingles)
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,14 @@ class PairScores:
     jaccard: np.ndarray  # float64[pairs]
     containment: np.ndarray
     head_containment: np.ndarray
+    smaller: np.ndarray  # int64[pairs]: distinct shingles of the smaller document
+    shared: np.ndarray  # float64[pairs]: estimated distinct shingles in common
+    exact: np.ndarray  # bool[pairs]: every signature value and count equal (the same normalised text)
 
     def passing(self, rule: EdgeRule) -> np.ndarray:
         both = (self.containment >= rule.min_containment) & (self.head_containment >= rule.min_head_containment)
-        return both | (self.jaccard >= rule.identical_jaccard)
+        enough = (self.smaller >= rule.min_shingles) & (self.shared >= rule.min_shingles)
+        return ((both | (self.jaccard >= rule.identical_jaccard)) & enough) | self.exact
 
 
 def jaccard(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -69,7 +78,12 @@ def containment(similarity: np.ndarray, first_size: np.ndarray, second_size: np.
     1.0
     """
     smaller = np.maximum(np.minimum(first_size, second_size), 1)
-    return np.minimum(similarity * (first_size + second_size) / ((1 + similarity) * smaller), 1.0)
+    return np.minimum(shared_size(similarity, first_size, second_size) / smaller, 1.0)
+
+
+def shared_size(similarity: np.ndarray, first_size: np.ndarray, second_size: np.ndarray) -> np.ndarray:
+    """|A∩B| from the Jaccard estimate and the set sizes: J (|A| + |B|) / (1 + J)."""
+    return similarity * (first_size + second_size) / (1 + similarity)
 
 
 def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = None) -> PairScores:
@@ -84,16 +98,23 @@ def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = N
         first, second = pairs[start : start + PAIR_CHUNK, 0], pairs[start : start + PAIR_CHUNK, 1]
         full[start : start + PAIR_CHUNK] = jaccard(sketches.full[first], sketches.full[second])
     first, second = pairs[:, 0], pairs[:, 1]
-    whole = containment(full, sketches.n_shingles[first], sketches.n_shingles[second])
+    sizes = sketches.n_shingles[first], sketches.n_shingles[second]
+    whole = containment(full, *sizes)
     need_head = np.flatnonzero(whole >= rule.min_containment) if rule is not None else np.arange(len(pairs))
     head = np.zeros(len(pairs))
     for start in range(0, len(need_head), PAIR_CHUNK):
         rows = need_head[start : start + PAIR_CHUNK]
         head[rows] = jaccard(sketches.head[first[rows]], sketches.head[second[rows]])
+    # With 128 values, two sets that differ by one shingle in twenty agree
+    # everywhere with probability 1e-3; equal counts on top make it the same text.
+    exact = (full == 1.0) & (sizes[0] == sizes[1]) & (sketches.n_tokens[first] == sketches.n_tokens[second]) & (sizes[0] > 0)
     return PairScores(
         jaccard=full,
         containment=whole,
         head_containment=containment(head, sketches.n_head[first], sketches.n_head[second]),
+        smaller=np.minimum(*sizes),
+        shared=shared_size(full, *sizes),
+        exact=exact,
     )
 
 
