@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from datasketch import LeanMinHash
 
 from cleanews.dedup.shingles import Shingles, shingle_block
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a MinHash that saw nothing
@@ -264,4 +268,6 @@ class SketchSettings:
 
 def lean_minhash(signature: np.ndarray, seed: int) -> LeanMinHash:
     """A signature as datasketch's LeanMinHash, for its LSH classes and storage."""
+    from datasketch import LeanMinHash  # here: datasketch pulls in scipy, a second of start-up dedup does not need
+
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)

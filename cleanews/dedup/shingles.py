@@ -45,6 +45,8 @@ MASK64 = (1 << 64) - 1
 # Powers of TOKEN_BASE are tabled for positions modulo 2**20 (16 MB, built
 # once); the rare token that straddles a multiple of 2**20 is hashed apart.
 POWER_BITS = 20
+# Code points per page of the lazily built tables.
+PAGE_BITS = 12
 
 
 def tokens(text: str) -> list[str]:
@@ -65,32 +67,42 @@ def fmix64(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(33))
 
 
-@dataclass(frozen=True)
 class CodePointTables:
-    """Per code point: its token-hash value (0: not a word character) and whether it needs full NFKC."""
+    """Per code point: its token-hash value (0: not a word character) and whether it needs full NFKC.
 
-    values: np.ndarray  # uint64[CODE_POINTS]
-    needs_nfkc: np.ndarray  # bool[CODE_POINTS]
+    Filled page by page (``PAGE_BITS`` code points), the first time a text
+    holds a code point of the page: English news touches two or three pages,
+    and a whole table costs about a second of every process's start.
+    """
+
+    def __init__(self) -> None:
+        self.values = np.zeros(CODE_POINTS, dtype=np.uint64)
+        self.needs_nfkc = np.zeros(CODE_POINTS, dtype=bool)
+        self._built = np.zeros(CODE_POINTS >> PAGE_BITS, dtype=bool)
+
+    def cover(self, points: np.ndarray) -> None:
+        """Make sure the pages of ``points`` are built."""
+        pages = np.flatnonzero(np.bincount(points >> PAGE_BITS, minlength=len(self._built)))
+        for page in pages[~self._built[pages]].tolist():
+            self._build(page)
+
+    def _build(self, page: int) -> None:
+        start = page << PAGE_BITS
+        chars = [chr(code) if code not in SURROGATES else " " for code in range(start, start + (1 << PAGE_BITS))]
+        targets = [fold_one(char) for char in chars]
+        folded = [target or char for target, char in zip(targets, chars, strict=True)]
+        values = fmix64(np.array([ord(fold) for fold in folded], dtype=np.uint64) + np.uint64(CHAR_SALT))
+        values[~word_characters("".join(folded))] = 0
+        self.values[start : start + len(chars)] = values
+        self.needs_nfkc[start : start + len(chars)] = [target is None or composes(char, fold)
+                                                       for target, char, fold in zip(targets, chars, folded, strict=True)]
+        self._built[page] = True  # last: a thread that sees it sees the page (rebuilding a page writes the same values)
 
 
 @functools.lru_cache(maxsize=1)
 def code_point_tables() -> CodePointTables:
-    """Built once per process (about 0.5 s), on first use; read-only."""
-    chars = [chr(code) if code not in SURROGATES else " " for code in range(CODE_POINTS)]
-    targets = [fold_one(char) for char in chars]
-    folded = np.fromiter((ord(target or char) for target, char in zip(targets, chars, strict=False)), dtype=np.int64, count=CODE_POINTS)
-    combining = np.fromiter(map(unicodedata.combining, chars), dtype=np.int64, count=CODE_POINTS) != 0
-    needs_nfkc = np.fromiter((target is None for target in targets), dtype=bool, count=CODE_POINTS)
-    needs_nfkc |= combining | combining[folded]
-    for code in composition_seconds(chars):
-        needs_nfkc[code] = True
-    for seconds in HANGUL_SECONDS:
-        needs_nfkc[seconds.start : seconds.stop] = True
-    values = fmix64(folded.astype(np.uint64) + np.uint64(CHAR_SALT))
-    values[~word_characters("".join(chars))[folded]] = 0
-    values.flags.writeable = False
-    needs_nfkc.flags.writeable = False
-    return CodePointTables(values, needs_nfkc)
+    """The process's tables (pages are added as texts need them)."""
+    return CodePointTables()
 
 
 def fold_one(char: str) -> str | None:
@@ -102,15 +114,25 @@ def fold_one(char: str) -> str | None:
     return target if len(target) == 1 else None
 
 
-def composition_seconds(chars: list[str]) -> set[int]:
+def composes(char: str, folded: str) -> bool:
+    """Whether NFKC may join the character to the one before it: a combining mark, or the second of a canonical pair."""
+    code = ord(char)
+    return (unicodedata.combining(char) != 0 or unicodedata.combining(folded) != 0 or code in composition_seconds()
+            or any(code in seconds for seconds in HANGUL_SECONDS))
+
+
+@functools.lru_cache(maxsize=1)
+def composition_seconds() -> frozenset[int]:
     """Characters that NFKC may compose with the character before them."""
     seconds = set()
-    for char in chars:
+    for char in map(chr, range(CODE_POINTS)):
+        if ord(char) in SURROGATES:
+            continue
         if not unicodedata.is_normalized("NFD", char):
             parts = unicodedata.decomposition(char).split()
             if len(parts) == 2 and not parts[0].startswith("<"):
                 seconds.add(int(parts[1], 16))
-    return seconds
+    return frozenset(seconds)
 
 
 def word_characters(every: str) -> np.ndarray:
@@ -162,12 +184,14 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     tables = code_point_tables()
     texts = list(texts)
     points, starts = code_points(texts)
+    tables.cover(points)
     beyond_ascii = np.flatnonzero(points > 127)
     slow = beyond_ascii[np.take(tables.needs_nfkc, points[beyond_ascii])]
     if len(slow):
         for doc in np.unique(np.searchsorted(starts, slow, side="right") - 1):
             texts[doc] = unicodedata.normalize("NFKC", texts[doc]).casefold()
         points, starts = code_points(texts)
+        tables.cover(points)
     values = np.take(tables.values, points)
     is_word = values != 0
     # The block starts and ends with a separator, so changes alternate start, end.
@@ -218,7 +242,9 @@ def reference_token_hash(token: str) -> int:
     >>> int(hashes[0]) == reference_token_hash("ωmega")
     True
     """
-    values = code_point_tables().values
+    tables = code_point_tables()
+    tables.cover(np.array([ord(char) for char in token], dtype=np.uint32))
+    values = tables.values
     total = 0
     for position, char in enumerate(token):
         total = (total + int(values[ord(char)]) * pow(TOKEN_BASE, position, 1 << 64)) & MASK64

@@ -1,0 +1,110 @@
+"""Whole process against whole process: ``cleanews dedup`` next to the plain datasketch way, in one run.
+
+Each round runs both as fresh processes on the same JSONL file, one after
+the other in alternating order, so load on the shared machine hits both
+alike; the wall time of a process counts everything (start-up, imports,
+reading, dedup, writing). The ratio is reported per round, then the median
+and the spread (lowest, highest).
+
+The plain datasketch way (``--baseline IN OUT``, what this script runs as
+the other process): read the JSONL with ``json``, word 5-grams of
+lower-cased ``\\w+`` tokens, ``MinHash.bulk`` with num_perm 128,
+``MinHashLSH`` at threshold 0.7, union-find over the LSH matches, and each
+record written back with its cluster.
+
+    python benchmarks/dedup_process.py --docs 20000 --rounds 5
+    python benchmarks/dedup_process.py --corpus crawl.jsonl --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+WORD = re.compile(r"\w+")
+
+
+def baseline(source: str, target: str, shingle_size: int = 5, num_perm: int = 128, threshold: float = 0.7) -> None:
+    """The plain datasketch way, end to end."""
+    from datasketch import MinHash, MinHashLSH
+
+    with open(source, encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    shingle_sets = []
+    for record in records:
+        words = WORD.findall(record.get("text", "").lower())
+        size = min(shingle_size, len(words))
+        shingle_sets.append({" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)} or {b""})
+    minhashes = MinHash.bulk(shingle_sets, num_perm=num_perm)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    for number, minhash in enumerate(minhashes):
+        lsh.insert(number, minhash)
+    parent = list(range(len(records)))
+
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for number, minhash in enumerate(minhashes):
+        for other in lsh.query(minhash):
+            parent[find(other)] = find(number)
+    with open(target, "w", encoding="utf-8") as out:
+        for number, record in enumerate(records):
+            record["cluster"] = records[find(number)].get("id", find(number))
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def wall_time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=20_000, help="synthetic articles to generate (without --corpus)")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--corpus", help="JSONL with id and text fields (default: a fresh synthetic corpus)")
+    parser.add_argument("--baseline", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline:
+        baseline(*args.baseline)
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        corpus = args.corpus
+        if corpus is None:
+            from synthetic import make_corpus
+
+            corpus = os.path.join(scratch, "corpus.jsonl")
+            make_corpus(corpus, args.docs, args.seed)
+        documents = sum(1 for _ in open(corpus, encoding="utf-8"))
+        theirs_cmd = [sys.executable, os.path.abspath(__file__), "--baseline", corpus, os.path.join(scratch, "datasketch.jsonl")]
+        ours_cmd = [os.path.join(os.path.dirname(sys.executable), "cleanews"), "dedup", corpus, "-o", os.path.join(scratch, "cleanews.jsonl"), "--quiet"]
+        print(f"{documents} documents, {os.path.getsize(corpus) / 1e6:.0f} MB of JSONL; wall time of each whole process")
+        print(f"{'round':>5} {'datasketch s':>13} {'cleanews s':>11} {'ratio':>7}")
+        ratios = []
+        for round_number in range(1, args.rounds + 1):
+            if round_number % 2:
+                theirs, ours = wall_time(theirs_cmd), wall_time(ours_cmd)
+            else:
+                ours, theirs = wall_time(ours_cmd), wall_time(theirs_cmd)
+            ratios.append(theirs / ours)
+            print(f"{round_number:>5} {theirs:>13.2f} {ours:>11.2f} {theirs / ours:>6.2f}x")
+        print(f"ratio: median {statistics.median(ratios):.2f}x, spread {min(ratios):.2f}x to {max(ratios):.2f}x "
+              f"over {len(ratios)} rounds")
+
+
+if __name__ == "__main__":
+    main()
