@@ -127,16 +127,29 @@ def test_edge_rule_needs_both_containments_unless_near_identical() -> None:
     from cleanews.dedup.verify import PairScores
 
     many = np.array([300, 300, 300])
-    scores = PairScores(np.array([0.3, 0.3, 0.85]), np.array([0.9, 0.9, 0.9]), np.array([0.5, 0.05, 0.0]),
-                        many, np.array([200.0, 200.0, 280.0]), np.zeros(3, dtype=bool))
+    contained = np.array([0.9, 0.9, 0.9])
+    scores = PairScores(np.array([0.3, 0.3, 0.85]), contained, contained, np.array([0.5, 0.05, 0.0]), many, np.array([200.0, 200.0, 280.0]), np.zeros(3, dtype=bool))
     assert scores.passing(EdgeRule(0.4, 0.2, 0.8, 50)).tolist() == [True, False, True]
+
+
+def test_containment_of_a_small_document_in_a_large_one_is_judged_on_its_likely_value() -> None:
+    from cleanews.dedup.verify import score_pairs
+    from cleanews.dedup.minhash import Sketches
+
+    # 11 of 128 values equal between 245 and 1217 shingles: containment 0.47 at the estimate, 0.34 one error lower.
+    full = np.zeros((2, 128), dtype=np.uint32)
+    full[1, 11:] = 1
+    counts = np.array([1217, 245])
+    scores = score_pairs(Sketches(full, full, counts, counts, counts), np.array([[0, 1]]), EdgeRule.of(DedupConfig()))
+    assert round(float(scores.containment[0]), 2) == 0.47 and round(float(scores.likely_containment[0]), 2) == 0.34
+    assert not scores.passing(EdgeRule.of(DedupConfig()))[0]
 
 
 def test_edge_rule_needs_enough_text_on_both_sides_and_in_common_unless_exact() -> None:
     from cleanews.dedup.verify import PairScores
 
     high = np.ones(4)
-    scores = PairScores(high, high, high, np.array([30, 300, 300, 20]), np.array([30.0, 40.0, 300.0, 20.0]),
+    scores = PairScores(high, high, high, high, np.array([30, 300, 300, 20]), np.array([30.0, 40.0, 300.0, 20.0]),
                         np.array([False, False, False, True]))
     assert scores.passing(EdgeRule(0.4, 0.2, 0.8, 50)).tolist() == [False, False, True, True]
 

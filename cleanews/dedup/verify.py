@@ -55,13 +55,14 @@ class EdgeRule:
 class PairScores:
     jaccard: np.ndarray  # float64[pairs]
     containment: np.ndarray
+    likely_containment: np.ndarray  # from the Jaccard estimate less one standard error: what the rule uses
     head_containment: np.ndarray
     smaller: np.ndarray  # int64[pairs]: distinct shingles of the smaller document
     shared: np.ndarray  # float64[pairs]: estimated distinct shingles in common
     exact: np.ndarray  # bool[pairs]: every signature value and count equal (the same normalised text)
 
     def passing(self, rule: EdgeRule) -> np.ndarray:
-        both = (self.containment >= rule.min_containment) & (self.head_containment >= rule.min_head_containment)
+        both = (self.likely_containment >= rule.min_containment) & (self.head_containment >= rule.min_head_containment)
         enough = (self.smaller >= rule.min_shingles) & (self.shared >= rule.min_shingles)
         return ((both | (self.jaccard >= rule.identical_jaccard)) & enough) | self.exact
 
@@ -100,7 +101,10 @@ def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = N
     first, second = pairs[:, 0], pairs[:, 1]
     sizes = sketches.n_shingles[first], sketches.n_shingles[second]
     whole = containment(full, *sizes)
-    need_head = np.flatnonzero(whole >= rule.min_containment) if rule is not None else np.arange(len(pairs))
+    # A small document against a large one shares few signature values, and
+    # one standard error of the Jaccard estimate moves its containment by a third.
+    likely = containment(np.maximum(full - np.sqrt(full * (1 - full) / sketches.full.shape[1]), 0), *sizes)
+    need_head = np.flatnonzero(likely >= rule.min_containment) if rule is not None else np.arange(len(pairs))
     head = np.zeros(len(pairs))
     for start in range(0, len(need_head), PAIR_CHUNK):
         rows = need_head[start : start + PAIR_CHUNK]
@@ -111,6 +115,7 @@ def score_pairs(sketches: Sketches, pairs: np.ndarray, rule: EdgeRule | None = N
     return PairScores(
         jaccard=full,
         containment=whole,
+        likely_containment=likely,
         head_containment=containment(head, sketches.n_head[first], sketches.n_head[second]),
         smaller=np.minimum(*sizes),
         shared=shared_size(full, *sizes),
