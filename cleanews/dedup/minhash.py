@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a MinHash that saw nothing
-# Shingles per matrix slice: with 128 permutations a slice is 8 MB, which
+# Shingles per matrix slice: with 128 permutations a slice is 2 MB, which
 # keeps the working set near the cache instead of the whole block's.
-SLICE_SHINGLES = 1 << 14
+SLICE_SHINGLES = 1 << 12
 # Code points sketched together: large enough to amortise NumPy calls, small
 # enough to stay in the CPU cache (measured: 2**18 is about 2x faster than 2**22).
 BLOCK_CODE_POINTS = 1 << 18

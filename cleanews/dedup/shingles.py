@@ -79,6 +79,7 @@ class CodePointTables:
         self.values = np.zeros(CODE_POINTS, dtype=np.uint64)
         self.needs_nfkc = np.zeros(CODE_POINTS, dtype=bool)
         self._built = np.zeros(CODE_POINTS >> PAGE_BITS, dtype=bool)
+        self._build(0)  # ASCII: every text needs it
 
     def cover(self, points: np.ndarray) -> None:
         """Make sure the pages of ``points`` are built."""
@@ -184,14 +185,14 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     tables = code_point_tables()
     texts = list(texts)
     points, starts = code_points(texts)
-    tables.cover(points)
     beyond_ascii = np.flatnonzero(points > 127)
+    tables.cover(points[beyond_ascii])
     slow = beyond_ascii[np.take(tables.needs_nfkc, points[beyond_ascii])]
     if len(slow):
         for doc in np.unique(np.searchsorted(starts, slow, side="right") - 1):
             texts[doc] = unicodedata.normalize("NFKC", texts[doc]).casefold()
         points, starts = code_points(texts)
-        tables.cover(points)
+        tables.cover(points[points > 127])
     values = np.take(tables.values, points)
     is_word = values != 0
     # The block starts and ends with a separator, so changes alternate start, end.
