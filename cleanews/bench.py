@@ -21,8 +21,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import trafilatura
-
 from cleanews.config import CleanConfig, Fields
 from cleanews.document import Document, Reject
 from cleanews.io import decode_bytes, read_inputs
@@ -146,6 +144,8 @@ def system_outputs(system: str, cases: list[Case], config: CleanConfig, jobs: in
         for item in clean_step((case.doc for case in cases), config, jobs):
             yield "" if isinstance(item, Reject) else item.text
     elif system == "trafilatura":
+        import trafilatura  # here: slow to import, and the other commands need it not
+
         for case in cases:
             # trafilatura as its users run it: default settings, no cleaning after.
             yield (trafilatura.extract(case.doc.html, url=case.doc.url) or "") if case.doc.html else case.doc.text

@@ -167,7 +167,7 @@ Item = Document | Reject
 
 
 def item_state(item: Item) -> dict[str, Any]:
-    """An Item as JSON, for checkpoints and spools (``item_from_state`` reads it back)."""
+    """An Item as JSON, for checkpoints (``item_from_state`` reads it back)."""
     return {"reject": item.to_record()} if isinstance(item, Reject) else {"doc": item.to_state()}
 
 

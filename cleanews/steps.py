@@ -28,7 +28,7 @@ steps over one stream::
 
 from __future__ import annotations
 
-import json
+import pickle
 import tempfile
 from abc import ABC, abstractmethod
 from collections import deque
@@ -45,7 +45,7 @@ from cleanews.config import CleanConfig, DedupConfig, RunConfig, SiteConfig
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.deduplicator import Sketched, sketch_settings
 from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_block
-from cleanews.document import Document, Item, Reject, item_from_state, item_state
+from cleanews.document import Document, Item, Reject
 from cleanews.workers import Failure, ordered_map
 
 State = TypeVar("State")
@@ -186,7 +186,7 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
 
     def observe(self, docs: Iterable[Document]) -> Sketched:
         settings, state = sketch_settings(self.config), Sketched()
-        for block in blocks_of(docs, BLOCK_CODE_POINTS):
+        for block in blocks_of((doc for doc in docs if not lacks_text(doc)), BLOCK_CODE_POINTS):
             state.ids.extend(doc.id for doc in block)
             state.blocks.append(sketch_block([doc.compared_text() for doc in block], settings))
         return state
@@ -213,10 +213,21 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
             if isinstance(item, Reject):
                 yield item
                 continue
+            if lacks_text(item):
+                yield Reject.of(item, HTML_WITHOUT_TEXT)
+                continue
             assignment = next(found)
             yield Reject.of(item, assignment.reason) if isinstance(assignment, IdConflict) else item.replace(dedup=assignment)
         if next(found, None) is not None:
             raise AssertionError(f"{len(decision)} cluster assignments for fewer documents")
+
+
+HTML_WITHOUT_TEXT = "has html but no text: use `cleanews run` (or `cleanews clean`) to extract the article first"
+
+
+def lacks_text(doc: Document) -> bool:
+    """A record that came with html only (``cleanews dedup`` does not clean): nothing to compare yet."""
+    return not doc.text.strip() and bool(doc.html)
 
 
 def blocks_of(docs: Iterable[Document], code_points: int) -> Iterator[list[Document]]:
@@ -314,16 +325,21 @@ def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs:
 def run_corpus_step(step: CorpusStep[Any, Any], items: Iterable[Item]) -> Iterator[Item]:
     """A corpus step over one stream: the items wait in a temporary spool file while the step observes them."""
     with tempfile.TemporaryFile("w+b") as spool:
+        spooled = 0
 
-        def spooled() -> Iterator[Document]:
+        def documents() -> Iterator[Document]:
+            nonlocal spooled
             for item in items:
-                spool.write(json.dumps(item_state(item)).encode("ascii") + b"\n")
+                # Pickled, not JSON: the spool is this process's own scratch file, and
+                # a JSON round trip cost as much as reading the input again.
+                pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                spooled += 1
                 if isinstance(item, Document):
                     yield item
 
-        (decision,) = step.combine([step.observe(spooled())])
+        (decision,) = step.combine([step.observe(documents())])
         spool.seek(0)
-        yield from step.apply((item_from_state(json.loads(line)) for line in spool), decision)
+        yield from step.apply((pickle.load(spool) for _ in range(spooled)), decision)
 
 
 def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_duplicates: bool = False,

@@ -31,7 +31,7 @@ R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 4
 # Modules the fork server imports once, so a worker restarted after a timeout
 # starts in milliseconds instead of re-importing trafilatura (about a second).
-PRELOAD = ["cleanews.clean", "cleanews.steps"]
+PRELOAD = ["cleanews.clean", "cleanews.clean.html", "cleanews.steps"]
 
 
 @dataclass(frozen=True)

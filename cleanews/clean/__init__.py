@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 
 from cleanews.clean.encoding import repair
-from cleanews.clean.html import read_page
 from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
 from cleanews.clean.model import MODEL_FEATURES, load_model
 from cleanews.clean.stopwords import load_stopwords
@@ -78,6 +77,8 @@ def clean_page(html: str, url: str | None, title: str | None, config: CleanConfi
     extractor already drops repeated page parts, and a line that repeats in
     its output is text (an interview's recurring question).
     """
+    from cleanews.clean.html import read_page  # here: trafilatura and lxml are slow to import, and dedup needs neither
+
     page = read_page(html, url, load_model("html") if config.line_model else None)
     extracted = page.extracted
     metadata = {"title": extracted.title, "url": extracted.url, "date": extracted.date, "author": extracted.author}
