@@ -30,7 +30,7 @@ import zstandard
 from cleanews.config import STDIN
 from cleanews.document import item_from_state, item_state
 from cleanews.errors import ResumeError
-from cleanews.io import JsonlWriter
+from cleanews.io import JsonlWriter, parse_json
 from cleanews.stats import Entry
 
 FINGERPRINT_FILE = "run.json"
@@ -96,7 +96,7 @@ class WorkDir:
         """The lines of one part as JSON objects, the header first."""
         with open(self.part_path(index), "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as reader:
             for line in io.BufferedReader(reader):  # type: ignore[arg-type]
-                yield json.loads(line)
+                yield parse_json(line)
 
     def has_part(self, index: int) -> bool:
         return os.path.exists(self.part_path(index))

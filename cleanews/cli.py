@@ -117,6 +117,8 @@ dedup_options = stack(
     click.option("--min-head-containment", type=click.FloatRange(0, 1, min_open=True),
                  default=DedupConfig.min_head_containment, show_default=True,
                  help="Estimated containment of the heads (first tokens) needed to join a cluster."),
+    click.option("--min-shingles", type=click.IntRange(min=1), default=DedupConfig.min_shingles, show_default=True,
+                 help="Distinct shingles a near-duplicate needs on both sides and in common (fewer: exact copies only)."),
     click.option("--drop-duplicates", is_flag=True, help="Write cluster representatives only."),
 )
 
@@ -247,7 +249,8 @@ def write_stats(path: str, stats: Stats) -> None:
 
 
 def dedup_config(options: dict[str, Any]) -> DedupConfig:
-    names = ("shingle_size", "num_perm", "threshold", "head_threshold", "min_containment", "min_head_containment")
+    names = ("shingle_size", "num_perm", "threshold", "head_threshold", "min_containment", "min_head_containment",
+             "min_shingles")
     return DedupConfig(**{name: options[name] for name in names})
 
 

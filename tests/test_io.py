@@ -27,8 +27,8 @@ def test_jsonl_round_trip_through_every_compression(tmp_path: Path) -> None:
                 writer.write(doc.to_record())
         back = list(read_inputs([str(path)]))
         assert [(d.id, d.text, d.title, d.extra) for d in back] == [(d.id, d.text, d.title, d.extra) for d in docs]
-    assert gzip.open(tmp_path / "out.jsonl.gz").read().startswith(b'{"id": "0"')
-    assert zstandard.ZstdDecompressor().stream_reader(open(tmp_path / "out.jsonl.zst", "rb")).read().startswith(b'{"id": "0"')
+    assert gzip.open(tmp_path / "out.jsonl.gz").read().startswith(b'{"id":"0"')
+    assert zstandard.ZstdDecompressor().stream_reader(open(tmp_path / "out.jsonl.zst", "rb")).read().startswith(b'{"id":"0"')
 
 
 def test_bad_records_are_rejected_by_line_and_the_rest_are_read(tmp_path: Path) -> None:

@@ -73,7 +73,10 @@ class Deduplicator:
     ``DedupInfo`` (or ``IdConflict``) per document in that order. With an
     ``index``, the batch is deduplicated against earlier batches and stored.
 
-    >>> story = "The storm hit the coast on Monday and thousands of homes lost power, officials said. " * 3
+    >>> story = ("The storm hit the coast on Monday and thousands of homes lost power, officials said. "
+    ...          "Crews from three states worked through the night to clear roads, and the governor asked "
+    ...          "people to stay indoors until the wind dropped. Schools will stay closed on Tuesday while "
+    ...          "engineers check bridges along the river, the mayor told reporters at the town hall.")
     >>> dedup = Deduplicator()
     >>> for doc_id, text in [("a", story), ("b", story + "Local crews are helping."), ("c", "Elections in the north.")]:
     ...     dedup.add(doc_id, text)
