@@ -33,35 +33,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 WORD = re.compile(r"\w+")
 
 
-def baseline(source: str, target: str, shingle_size: int = 5, num_perm: int = 128, threshold: float = 0.7) -> None:
-    """The plain datasketch way, end to end."""
-    from datasketch import MinHash, MinHashLSH
+def baseline(source: str, target: str) -> None:
+    """The plain datasketch way, end to end: read, cluster, write."""
+    from datasketch_baseline import datasketch_clusters
 
     with open(source, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    shingle_sets = []
-    for record in records:
-        words = WORD.findall(record.get("text", "").lower())
-        size = min(shingle_size, len(words))
-        shingle_sets.append({" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)} or {b""})
-    minhashes = MinHash.bulk(shingle_sets, num_perm=num_perm)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for number, minhash in enumerate(minhashes):
-        lsh.insert(number, minhash)
-    parent = list(range(len(records)))
-
-    def find(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for number, minhash in enumerate(minhashes):
-        for other in lsh.query(minhash):
-            parent[find(other)] = find(number)
+    clusters = datasketch_clusters([record.get("text", "") for record in records], lambda text: WORD.findall(text.lower()))
     with open(target, "w", encoding="utf-8") as out:
-        for number, record in enumerate(records):
-            record["cluster"] = records[find(number)].get("id", find(number))
+        for record, cluster in zip(records, clusters, strict=True):
+            record["cluster"] = records[cluster].get("id", cluster)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

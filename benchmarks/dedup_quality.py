@@ -24,14 +24,14 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from datasketch import MinHash, MinHashLSH
-
 from cleanews import CleanConfig, DedupConfig, Deduplicator, Document, clean_step
 from cleanews.dedup.evaluate import cluster_scores, merged_followups
 from cleanews.dedup.shingles import tokens
 
 WIRE_DEV = "/work/shared/data/dedup/wire-dev.jsonl.gz"
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from datasketch_baseline import datasketch_clusters as baseline_clusters  # noqa: E402
 
 
 def load(path: str) -> list[dict]:
@@ -47,29 +47,9 @@ def cleanews_clusters(records: list[dict], texts: list[str]) -> list[str]:
     return [assignment.cluster_id for assignment in dedup.assignments()]
 
 
-def datasketch_clusters(records: list[dict], texts: list[str], shingle_size: int = 5, threshold: float = 0.7) -> list[int]:
-    """datasketch default-style: word 5-grams, LSH at 0.7, connected components, no verification."""
-    shingle_sets = []
-    for text in texts:
-        words = tokens(text)
-        size = min(shingle_size, len(words))
-        shingle_sets.append({" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)} or {b""})
-    lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    minhashes = MinHash.bulk(shingle_sets, num_perm=128)
-    for number, minhash in enumerate(minhashes):
-        lsh.insert(number, minhash)
-    parent = list(range(len(texts)))
-
-    def find(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for number, minhash in enumerate(minhashes):
-        for other in lsh.query(minhash):
-            parent[find(other)] = find(number)
-    return [find(number) for number in range(len(texts))]
+def datasketch_clusters(records: list[dict], texts: list[str]) -> list[int]:
+    """datasketch default-style (``datasketch_baseline``), on cleanews's tokens."""
+    return baseline_clusters(texts, tokens)
 
 
 def cleaned_texts(records: list[dict]) -> list[str]:
