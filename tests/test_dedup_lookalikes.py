@@ -3,7 +3,8 @@
 import random
 
 from cleanews import DedupConfig, Document, dedup_step
-from cleanews.clean.site import SiteConfig, count_sites
+from cleanews.clean.site import count_sites, site_boilerplate_step
+from cleanews.config import SiteConfig
 
 RAND = random.Random(13)
 SYLLABLES = ["ka", "lo", "mi", "ren", "to", "vas", "sun", "del", "fra", "nor", "pe", "qui", "zor", "bal", "tek"]
@@ -23,8 +24,10 @@ PAGER = "Newer Post Older Post Home"
 
 
 def clusters(docs: list[Document], with_templates: bool = True) -> dict[str, str]:
-    templates = count_sites(docs).templates(SiteConfig()) if with_templates else None
-    return {doc.id: doc.dedup.cluster_id for doc in dedup_step(docs, DedupConfig(), templates=templates)}
+    """Clusters after the site-boilerplate step (as in ``cleanews run``), or without it (``cleanews dedup``)."""
+    if with_templates:
+        docs = list(site_boilerplate_step(docs, count_sites(docs).templates(SiteConfig())))
+    return {doc.id: doc.dedup.cluster_id for doc in dedup_step(docs, DedupConfig())}
 
 
 def page(doc_id: str, lines: list[str], host: str = "blog.example.com") -> Document:
