@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import gzip
 import json
+import math
 import os
 import sys
 import tempfile
@@ -366,10 +367,26 @@ def encode_record(record: dict[str, Any]) -> bytes:
     >>> encode_record({"t": "café"}), encode_record({"t": "\\ud800"})
     (b'{"t":"caf\\xc3\\xa9"}\\n', b'{"t":"\\\\ud800"}\\n')
     """
+    if not has_non_finite(record):  # orjson would write NaN and Infinity (json's extension) as null
+        try:
+            return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:  # a lone surrogate, an integer past 64 bits
+            pass
     try:
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-    except (orjson.JSONEncodeError, UnicodeEncodeError):  # a lone surrogate, an integer past 64 bits
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
         return json.dumps(record, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def has_non_finite(value: Any) -> bool:
+    """Whether a JSON value holds NaN or an infinity anywhere (they come only from input records)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(map(has_non_finite, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(has_non_finite, value))
+    return False
 
 
 # Readers by file name ending (stdin and unknown endings are read as JSONL). A new
