@@ -133,8 +133,8 @@ def test_edge_rule_needs_both_containments_unless_near_identical() -> None:
 
 
 def test_containment_of_a_small_document_in_a_large_one_is_judged_on_its_likely_value() -> None:
-    from cleanews.dedup.verify import score_pairs
     from cleanews.dedup.minhash import Sketches
+    from cleanews.dedup.verify import score_pairs
 
     # 11 of 128 values equal between 245 and 1217 shingles: containment 0.47 at the estimate, 0.34 one error lower.
     full = np.zeros((2, 128), dtype=np.uint32)

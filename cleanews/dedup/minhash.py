@@ -16,7 +16,6 @@ it is the minimum over the first part of each document's segment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 import numpy as np
