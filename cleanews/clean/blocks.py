@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -134,6 +133,8 @@ def parse_html(html: str) -> etree._Element | None:
     if not html.strip():
         return None
     try:
+        import trafilatura  # here: slow to import, and dedup (which imports the features' names) needs it not
+
         tree = trafilatura.load_html(html)
     except (TypeError, ValueError, etree.LxmlError):
         tree = None
