@@ -16,6 +16,11 @@ For each data set (JSONL records with ``html``, ``page_text`` and ``gold``):
 - text mode: cleanews on ``page_text`` (what a naive scraper gets) next to
   that text unchanged, and trafilatura on the HTML for reference.
 
+After each mode, the mission's junk: lines of each kind (reading times,
+related lists, newsletter/share/print/email prompts, ad labels, captions and
+credits, copyright lines) that a system's output has and the gold text does
+not, per 1,000 documents (``junk_kinds.py`` defines the kinds).
+
 Scores are the ScrapingHub article-extraction metric of ``cleanews.bench``
 (word 4-gram shingles, P and R averaged over pages, F1 of the averages) and
 the mean per-page F1, which exposes single-page failures. Speed is pages per
@@ -41,6 +46,7 @@ from cleanews.bench import (
 from cleanews.config import CleanConfig, Fields
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import junk_kinds  # noqa: E402  (the sibling junk measure)
 import train_line_model as trainer  # noqa: E402  (the sibling training script)
 
 DATA = Path("/work/shared/data/clean")
@@ -48,13 +54,24 @@ DATA = Path("/work/shared/data/clean")
 SETS = (*trainer.SETS, "wcxb-dev")
 
 
-def measure(system: str, cases: list[Case], mode: str) -> tuple[Summary, float]:
-    """Scores of one system over the cases, and its pages per second."""
+def measure(system: str, cases: list[Case], mode: str, junk: dict[str, dict[str, float]]) -> tuple[Summary, float]:
+    """Scores of one system over the cases, and its pages per second; its junk rates go into ``junk``."""
     start = time.perf_counter()
     texts = list(system_outputs(system, cases, CleanConfig(mode=mode), jobs=1))
     elapsed = time.perf_counter() - start
     summary = summarise([score_text(text, case.gold) for text, case in zip(texts, cases, strict=True)])
+    junk[system], _ = junk_kinds.per_thousand(texts, [case.gold for case in cases])
     return summary, len(cases) / elapsed
+
+
+JUNK_LABELS = {"trafilatura": "trafilatura alone", "cleanews": "cleanews", "unchanged": "page_text unchanged"}
+
+
+def print_junk(junk: dict[str, dict[str, float]]) -> None:
+    """The junk table: lines per 1,000 documents, per kind, one column per system."""
+    print(f"  junk not in the gold, lines per 1,000 docs: {'kind':<14}" + "".join(f"{JUNK_LABELS[name]:>21}" for name in junk))
+    for kind in (*junk_kinds.KINDS, "all"):
+        print(f"  {'':<43}{kind:<14}" + "".join(f"{rates[kind]:21.0f}" for rates in junk.values()))
 
 
 def text_cases(path: Path, limit: int | None = None) -> list[Case]:
@@ -96,17 +113,22 @@ def run(data: Path, sets: Sequence[str], cross: dict[str, dict[str, Summary]], l
         print(f"\n{name} ({len(pages)} pages)")
         print("html mode")
         print(header)
-        traf = measure("trafilatura", pages, "html")
+        html_junk: dict[str, dict[str, float]] = {}
+        traf = measure("trafilatura", pages, "html", html_junk)
         print(row("trafilatura alone", *traf))
-        print(row("cleanews --mode html", *measure("cleanews", pages, "html")))
+        print(row("cleanews --mode html", *measure("cleanews", pages, "html", html_junk)))
         for scheme, summary in cross.get(name, {}).items():
             print(row(f"  model {scheme}", summary, float("nan")))
+        print_junk(html_junk)
         print("text mode (page_text)")
         print(header)
         texts = text_cases(path, limit)
-        print(row("page_text unchanged", *measure("unchanged", texts, "text")))
-        print(row("cleanews --mode text", *measure("cleanews", texts, "text")))
+        text_junk = {"trafilatura": html_junk["trafilatura"]}
+        print(row("page_text unchanged", *measure("unchanged", texts, "text", text_junk)))
+        print(row("cleanews --mode text", *measure("cleanews", texts, "text", text_junk)))
         print(row("trafilatura alone (on the HTML)", *traf))
+        print_junk(text_junk)
+        print(f"  (the junk measure calls {junk_kinds.gold_flag_rate(case.gold for case in pages):.0f} lines per 1,000 gold texts junk)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

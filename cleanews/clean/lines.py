@@ -10,7 +10,7 @@ header) live here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,7 @@ import numpy as np
 from cleanews.clean.encoding import normalise_line
 from cleanews.clean.features import line_features
 from cleanews.clean.model import LineModel
-from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule
+from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule, is_caption_shaped, slide_number
 from cleanews.document import Removal
 
 WORD = re.compile(r"\w+")
@@ -41,6 +41,12 @@ MIN_MODEL_LINES = 6
 # its fewest words (menus entries are shorter).
 HEADLINE_SEARCH_LINES = 4
 MIN_PAGE_HEADLINE_WORDS = 4
+# One caption-shaped line may be article text (a caption the story keeps);
+# this many slides in a row are a gallery.
+MIN_GALLERY_SLIDES = 3
+# A numbered slide is its counter, caption and credit: the next counter
+# comes within this many lines.
+MAX_SLIDE_LINES = 4
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
@@ -181,6 +187,7 @@ def clean_judged_lines(texts: Sequence[str], verdicts: Sequence[str | None], kno
 def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_title: str | None) -> LineResult:
     """The whole-document rules, then the result: kept lines, title, URL and removals."""
     mark_caption_repeats(lines)
+    mark_galleries(lines)
     if drop_repeats:
         mark_repeated_lines(lines)
     mark_related_link_lists(lines)
@@ -247,6 +254,53 @@ def mark_caption_repeats(lines: list[Line]) -> None:
                         if twin.rule is None:
                             twin.rule = "caption_repeat"
                 break
+
+
+def mark_galleries(lines: list[Line]) -> None:
+    """Remove a photo gallery's captions: numbered slides, or a run of caption-shaped lines.
+
+    Lines already removed (credits) do not break a run.
+    """
+    kept = [line for line in lines if line.rule is None]
+    for start, end in [*numbered_slide_runs(kept), *caption_runs(kept)]:
+        for line in kept[start:end]:
+            line.rule = "gallery"
+
+
+def numbered_slide_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
+    """Spans of kept lines that are a gallery's numbered slides.
+
+    At least MIN_GALLERY_SLIDES counters count up one by one to the same
+    total, a few lines apart. A counter that heads its caption ("3/12 Crowds
+    gather ...") makes the slides a gallery's captions: the span runs from the
+    first counter to the end of the last slide (as long as the one before
+    it). Bare counters ("3/12") go alone: the text between them may be a
+    carousel of the page's own.
+    """
+    counters = [(index, number) for index, line in enumerate(kept) if (number := slide_number(line.text)) is not None]
+    run: list[int] = []
+    for position, (index, number) in enumerate(counters):
+        run.append(index)
+        following = counters[position + 1] if position + 1 < len(counters) else None
+        if following is not None and following[1] == (number[0] + 1, number[1]) and following[0] - index <= MAX_SLIDE_LINES:
+            continue
+        if len(run) >= MIN_GALLERY_SLIDES:
+            if all(len(kept[counter].words) > 2 for counter in run):
+                yield run[0], min(index + run[-1] - run[-2], len(kept))
+            else:
+                yield from ((counter, counter + 1) for counter in run)
+        run = []
+
+
+def caption_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
+    """Spans of at least MIN_GALLERY_SLIDES caption-shaped kept lines in a row."""
+    start = 0
+    for index in range(len(kept) + 1):
+        if index < len(kept) and is_caption_shaped(kept[index].text):
+            continue
+        if index - start >= MIN_GALLERY_SLIDES:
+            yield start, index
+        start = index + 1
 
 
 def mark_repeated_lines(lines: list[Line]) -> None:

@@ -44,19 +44,77 @@ def _rule(name: str, pattern: str, max_words: int, why: str) -> JunkRule:
 # (tests/test_rules_linear.py) and matches exactly what the greedy form did.
 _END = r"\s*+[:.!|>»›-]*+\s*+$"
 
+def _any_word(words: str) -> str:
+    """An alternation of whitespace-separated words (a word may hold a space as '_')."""
+    return "|".join(word.replace("_", " ") for word in words.split())
+
+
+# Page actions a button or link names, in the languages of the shared pages
+# (en, de, fr, es, it, pt, nl, cs, pl, ru, sv, da, tr). Stems end in \w*.
+PAGE_ACTIONS = _any_word("""
+    share shared sharing tweet retweet print printer e-?mail mail send save bookmark comments? commenting copy
+    subscribe follow recommend repost
+    teilen drucken druckversion versenden senden speichern merken kommentar\\w* mitteilen
+    partager imprimer envoyer enregistrer sauvegarder commentaires? commenter réagir
+    compart\\w+ imprimir enviar guardar coment\\w+ descargar
+    condividi stampa invia salva commenti commenta
+    imprima envie salvar
+    delen deel printen afdrukken mailen versturen bewaren opslaan reageer reageren reacties?
+    sdílet tisk tisknout vytisknout poslat uložit komentáře komentovat
+    udostępnij drukuj wyślij zapisz komentarze skomentuj
+    поделиться распечатать печать отправить сохранить комментарии комментировать
+    dela skriv_ut skicka spara kommentera kommentarer
+    paylaş yazdır gönder kaydet yorumlar yorum_yap
+""")
+# Social networks and messengers a share row names.
+NETWORKS = _any_word("""
+    facebook\\w* twitter\\w* x linkedin\\w* whatsapp\\w* pinterest reddit flipboard telegram messenger tumblr xing vk vkontakte
+    instagram youtube tiktok threads bluesky mastodon sms google\\+? pocket
+""")
+# What a prompt says around its action: the thing acted on, the channel and
+# small words. A line of these and no other word has no content of its own.
+PROMPT_WORDS = _any_word("""
+    this these the a an it our us your you to on in via by with for and or now here link url page article story post
+    friend friends colleague later opens new window click tap options more other site sites blog then
+    leave add write post view show see hide
+    diesen diese dieses den die das der artikel beitrag seite link per an mit auf jetzt hier freunde freund als schreiben anzeigen
+    cet cette ce la le les l article page lien par sur à avec un une ami amis maintenant ici puis laisser écrire voir
+    este esta el la los las artículo nota página enlace por en con a un una amigo amigos ahora aquí tu deja dejar escribe ver
+    questo questa il lo la l articolo pagina su con un una amico ora qui lascia scrivi
+    o artigo matéria por em no na com um uma agora aqui deixe escreva
+    dit deze de het pagina op met een vriend nu hier plaats schrijf
+    tento tuto článek stránku na přes s e-mailem emailem
+    ten ten artykuł stronę na przez z
+    эту этой статью статьей страницу в на через по почте
+    den denna det artikeln sidan på med
+    bu haberi sayfayı ile
+""")
+# A prompt: only action, network and prompt words (and counts: "12 comments"),
+# at least one action among them: a list of networks alone is content (an
+# article on social media), and so is "Save $50". Each word is read once: the
+# alternation ends at a word boundary and the separators are possessive, so
+# a failing search stays linear (tests/test_rules_linear.py).
+_SEPARATOR = r"[\s,.:!?|•·/()\[\]+–—-]*+"
+_PROMPT = (
+    rf"^(?=.*?\b(?:{PAGE_ACTIONS})\b)"
+    rf"(?:{_SEPARATOR}(?:\d++|(?:{PAGE_ACTIONS}|{NETWORKS}|{PROMPT_WORDS})\b))++{_SEPARATOR}$"
+)
+
 RULES: tuple[JunkRule, ...] = (
     _rule(
         "reading_time",
         r"^(?:\d++\s*+(?:-|to|–)?\s*+\d*+\s*+(?:min(?:ute)?s?|mins?)\.?\s*+(?:read|reading|de lectura|de lecture|lesezeit|di lettura|de leitura)"
         r"|(?:estimated\s++)?(?:reading|read) time\s*+:?\s*+\d++\s*+\w*+"
         r"|(?:lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*+:?\s*+\d++\s*+\w*+\.?"
-        r"|\d++\s*+min\.?)" + _END,
-        8,
+        r"|\d++\s*+min\.?|(?:reading|read) time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura"
+        r"|.{0,80}?[\s/|•·—–-]\d++\s*+(?:min(?:ute)?s?|mins?)\.?\s*+(?:read|de lectura|de lecture|lesezeit|di lettura|de leitura))" + _END,
+        12,
         "reading-time badges such as '4 min read' are page furniture",
     ),
     _rule(
         "related",
-        r"^(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|related(?: articles?| stories| content| coverage| news| topics| posts| links| reading)?"
+        r"^[\W_]*+(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|related(?: articles?| stories| content| coverage| news| topics| posts| links| reading)?"
+        r"|related (?:articles?|stories|content|coverage|news|posts|links|reads|reading)\b[^.!?]{0,60}|.{0,60}\byou (?:may|might) (?:also )?(?:like|enjoy)"
         r"|recommended(?: for you| stories| articles| reading| videos?)?|more (?:from|on|stories|news|articles|videos?|like this|to explore)\b.{0,60}"
         r"|(?:read|see|watch) (?:more|next|also)|also read|further reading|most (?:popular|read|viewed|shared)|trending(?: now)?|top stories|latest (?:news|stories)|what to read next|don'?t miss"
         r"|mehr zum thema|lesen sie (?:auch|mehr)|auch interessant|das könnte sie (?:auch )?interessieren|weitere artikel"
@@ -67,7 +125,8 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "read_more_link",
-        r"^(?:read more|read next|related|see also|also read|more|recommended|watch|listen|mehr|lesen sie auch|leer más|lire aussi|leggi anche)\s*[:>»›|]\s*\S",
+        r"^(?:(?:read more|read next|related|see also|also read|more|recommended|watch|listen|mehr|lesen sie auch|leer más|lire aussi|leggi anche)(?: (?:reading|reads|posts?|articles?|stories|story|coverage|content|links?|news))?\s*+[:>»›|]"
+        r"|read more (?:on|at|from)\b)\s*+\S",
         25,
         "'Read more: <headline>' lines link to another article",
     ),
@@ -80,19 +139,18 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "share",
-        r"^(?:(?:share|sharing|share this(?: article| story| page| post)?|share on|tweet|e-?mail|print|copy(?: the)? link|save|comments?|\d+\s*comments?"
-        r"|facebook|twitter|linkedin|whatsapp|pinterest|reddit|flipboard|telegram|messenger|x|teilen|compartir|partager|condividi|compartilhar"
-        r"|follow(?: us)?(?: on)?|click to share(?: on)?|opens in (?:a )?new window)[\s,|•·/()-]*)+$",
+        _PROMPT,
         14,
-        "share, follow and social-media button labels",
+        "a line made of page actions (print, email, share, save, comment, follow) and the words around them, no content",
     ),
     _rule(
         "advertisement",
         r"^(?:advertisement|advertising|ad|ads|sponsored(?: content| links?)?|paid (?:content|post)|promoted(?: content)?|story continues below(?: advertisement)?"
         r"|continue reading(?: the main story| below)?|article continues (?:below|after advertisement)|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|реклама)"
-        + _END,
-        6,
-        "advertisement labels and 'story continues below' markers",
+        + _END
+        + r"|^(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|реклама)\s*+[-–—:|]|^sponsored by\b",
+        8,
+        "advertisement labels ('Advertisement - page continues below', 'Sponsored by X') and 'story continues below' markers",
     ),
     _rule(
         "cookie",
@@ -115,9 +173,11 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "caption",
-        r"^(?:photo|photos|video|image|picture|file photo|gallery|slideshow|watch|listen|caption|graphic|foto|fotos|imagen|bild|vídeo)\s*(?:\d+\s*(?:of|/)\s*\d+)?\s*:",
+        r"^(?:photo|photos|video|image|picture|file photo|gallery|slideshow|watch|listen|caption|graphic|foto|fotos|imagen|bild|vídeo)\s*(?:\d+\s*(?:of|/)\s*\d+)?\s*:"
+        r"|^(?:(?:photo|image|picture|slide|foto|bild|imagen)\s++)?\d{1,3}\s*+(?:of|von|de|di|sur|z|из)\s*+\d{1,3}$"
+        r"|^(?:photo|image|picture|slide|foto|bild|imagen)\s*+\d{1,3}\s*+/\s*+\d{1,3}$",
         80,
-        "photo and video captions ('PHOTO: ...')",
+        "photo and video captions ('PHOTO: ...') and a gallery's counter ('3 of 12')",
     ),
     _rule(
         "photo_credit",
@@ -127,7 +187,76 @@ RULES: tuple[JunkRule, ...] = (
         14,
         "photo credit lines ('Photo by X/Getty Images')",
     ),
+    _rule(
+        "credited_caption",
+        # "... Credit: Jane Doe" / "... (Photo by Jane Doe/Getty Images)" / "... Jane Doe/Reuters",
+        # or a credit glued to the caption where two page elements met ("...treatmentCredit: EPA").
+        r"(?:[.!?”’)]\s*+|\s)(?:photo|photograph|image|picture|foto|bild)s?(?: credit| by)?\s*+:\s*+[^.:]{1,60}$"
+        r"|(?:[.!?”’]\s*+|\s)credit\s*+:\s*+[^.:]{1,60}$|(?-i:[a-z](?:Photo|Photograph|Image|Credit|Picture|Foto)s?:)"
+        r"|\((?:(?:photo|image|picture|foto)s?(?: credit| by| courtesy(?: of)?)?\s*+:?|(?:photo |image |picture )?credit\s*+:|(?:ap|afp|epa|reuters) photo/)[^()]{1,80}\)$"
+        r"|\w\s*+/\s*+(?:getty images|reuters|afp|ap|epa|dpa)(?: file| via getty images)?(?: hide caption)?$"
+        r"|(?-i:[a-z][.!?](?:Reuters|AFP|AP|EPA|Getty Images))$",
+        80,
+        "a photo caption that ends with its credit: a figure's text, not the story's",
+    ),
 )
+
+# Gallery captions. A caption names its subject, then says in the present
+# tense what the photo shows ("Jamaica's Usain Bolt gestures before the
+# 100m heat in London"): news prose reports in the past. One such line may be
+# article; a run of them is a gallery (lines.py, rule "gallery"). Verbs that
+# are also common plural nouns ("tours", "returns", "views") are left out.
+CAPTION_VERBS = frozenset("""
+    gestures reacts celebrates competes poses arrives speaks smiles attends delivers addresses greets shakes embraces
+    watches jumps dives dribbles carries lifts raises sits prays mourns chants performs sings dances wipes pauses salutes
+    inspects visits listens gestikuliert jubelt feiert reagiert posiert spricht winkt lacht steht sitzt hält läuft
+    célèbre réagit salue parle arrive court tient regarde celebra reacciona gesticula posa saluda habla llega corre sostiene
+    festeggia esulta reagisce saluta parla arriva comemora reage acena chega viert juicht reageert poseert slaví reaguje
+""".split())
+# "is seen", "are pictured": a photo's passive.
+CAPTION_PASSIVES = frozenset(("seen", "pictured", "shown"))
+# A caption is a sentence, its subject a name of two words or more
+# ("Usain Bolt"), and the verb follows within this many words.
+MIN_CAPTION_WORDS = 8
+MAX_SUBJECT_WORDS = 8
+# "3/12" or "3 of 12" before a gallery slide's caption.
+SLIDE_COUNTER = re.compile(r"^\s*+(\d{1,3})\s*+(?:/|of|von|de|di|sur|z|из)\s*+(\d{1,3})\b", re.IGNORECASE)
+def is_caption_shaped(line: str) -> bool:
+    """Whether a line reads like a photo caption (a gallery is a run of them).
+
+    >>> is_caption_shaped("Jamaica's Usain Bolt gestures before competing in a men's 100-meter heat in London.")
+    True
+    >>> is_caption_shaped("Bolt said he would compete again next year in London.")
+    False
+    """
+    words = line.split()
+    if len(words) < MIN_CAPTION_WORDS:
+        return False
+    for position in range(2, min(len(words), MAX_SUBJECT_WORDS + 1)):
+        verb, before = words[position].casefold(), words[position - 1]
+        if verb in CAPTION_VERBS and before[:1].isupper():
+            return True
+        if verb in CAPTION_PASSIVES and before.casefold() in ("is", "are"):
+            return True
+    return False
+
+
+def slide_number(line: str) -> tuple[int, int] | None:
+    """The (slide, slides) counter a gallery slide starts with, if any.
+
+    >>> slide_number("3/12 Crowds gather outside parliament"), slide_number("1/2 cup of sugar")
+    ((3, 12), None)
+    """
+    match = SLIDE_COUNTER.search(line)
+    if match is None:
+        return None
+    slide, slides = int(match.group(1)), int(match.group(2))
+    return (slide, slides) if 1 <= slide <= slides and slides >= MIN_SLIDES else None
+
+
+# A gallery of fewer slides is rare, and "1/2 cup" is no slide.
+MIN_SLIDES = 3
+
 
 RULES_BY_NAME: dict[str, JunkRule] = {rule.name: rule for rule in RULES}
 
@@ -143,6 +272,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "no_text": "lines with no letters or digits",
     "title": "the headline, moved from the body to the title field",
     "related_links": "link titles listed under a 'Related' or 'You May Also Like' header",
+    "gallery": "a run of caption-shaped lines or numbered slides: a photo gallery's captions",
 }
 
 
