@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -44,6 +45,9 @@ from cleanews.streams import (
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json.gz", ".jsonl.zstd")
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
+# Read by cleanews.warc and cleanews.parquet, imported when such a file comes: they need an extra.
+WARC_SUFFIXES = (".warc", ".warc.gz")
+PARQUET_SUFFIXES = (".parquet",)
 
 # Control bytes other than tab, newline, form feed and carriage return, and DEL.
 _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
@@ -120,7 +124,7 @@ def expand_inputs(inputs: list[str], files: Files = LOCAL) -> list[str]:
         elif files.is_dir(spec):
             found = sorted(p for p in files.files_under(spec) if is_supported(p))
             if not found:
-                raise InputError(f"{spec}: directory holds no .jsonl, .html or .txt files")
+                raise InputError(f"{spec}: directory holds no .jsonl, .html, .txt, .warc or .parquet files")
             paths.extend(found)
         elif files.is_file(spec):
             paths.append(spec)
@@ -136,22 +140,28 @@ def is_supported(path: str) -> bool:
     return reader_for(path) is not None
 
 
-def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
-    """Every record of every input, as Documents or Rejects, lazily."""
+def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits = ReadLimits(),
+                skipped: Counter[str] | None = None) -> Iterator[Item]:
+    """Every record of every input, as Documents or Rejects, lazily (WARC records that are no pages counted in ``skipped``)."""
     for path in expand_inputs(inputs):
-        yield from read_path(path, fields, limits)
+        yield from read_path(path, fields, limits, skipped=skipped)
 
 
-Reader = Callable[[str, Fields, ReadLimits, Files], Iterator[Item]]
+# path, fields, limits, files, and a counter for the file's entries that are
+# no records at all (a WARC's requests, redirects, images...), by reason
+Reader = Callable[[str, Fields, ReadLimits, Files, Counter[str]], Iterator[Item]]
 
 
-def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(), files: Files = LOCAL) -> Iterator[Item]:
+def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(), files: Files = LOCAL,
+              skipped: Counter[str] | None = None) -> Iterator[Item]:
     """The records of one input (a format ``READERS`` knows, or stdin as JSONL), read through ``files``.
 
-    Never raises on bad content: a file that cannot be opened or read on is a Reject.
+    Never raises on bad content: a file that cannot be opened or read on is a
+    Reject. WARC records that are not pages are no records: they are counted
+    in ``skipped`` by reason.
     """
     reader = read_jsonl_file if path == STDIN else reader_for(path) or read_jsonl_file
-    return reader(path, fields, limits, files)
+    return reader(path, fields, limits, files, Counter() if skipped is None else skipped)
 
 
 def reader_for(path: str) -> Reader | None:
@@ -160,7 +170,12 @@ def reader_for(path: str) -> Reader | None:
     return next((reader for suffixes, reader in READERS if lower.endswith(suffixes)), None)
 
 
-def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
+def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
+    return read_opened(path, files, lambda raw: read_jsonl(raw, path, fields, limits))
+
+
+def read_opened(path: str, files: Files, read: Callable[[IO[bytes]], Iterator[Item]]) -> Iterator[Item]:
+    """``read`` over the opened file (stdin for ``-``); a file that cannot be opened is a Reject."""
     try:
         # stdin is read, not closed: it is not ours
         opened = nullcontext(sys.stdin.buffer) if path == STDIN else files.open(path)
@@ -168,15 +183,31 @@ def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files)
         yield Reject(path, f"cannot open: {error.strerror or error}")
         return
     with opened as raw:
-        yield from read_jsonl(raw, path, fields, limits)
+        yield from read(raw)
 
 
-def read_html_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
+def read_html_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
     yield read_single(path, "html", limits, files)
 
 
-def read_text_file(path: str, fields: Fields, limits: ReadLimits, files: Files) -> Iterator[Item]:
+def read_text_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
     yield read_single(path, "text", limits, files)
+
+
+def read_warc_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
+    """The HTML pages of a WARC file (``cleanews.warc``; needs the ``warc`` extra)."""
+    from cleanews.warc import read_warc, require_fastwarc
+
+    require_fastwarc()
+    yield from read_opened(path, files, lambda raw: read_warc(raw, path, limits, skipped))
+
+
+def read_parquet_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
+    """One record a row (``cleanews.parquet``; needs the ``parquet`` extra)."""
+    from cleanews.parquet import read_parquet, require_pyarrow
+
+    require_pyarrow()
+    yield from read_parquet(path, fields, limits, files)
 
 
 @contextmanager
@@ -313,7 +344,7 @@ def decode_bytes(data: bytes) -> str:
 
 def source_stem(path: str) -> str:
     name = os.path.basename(path)
-    for suffix in sorted(JSONL_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES, key=len, reverse=True):
+    for suffix in sorted(JSONL_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES + WARC_SUFFIXES + PARQUET_SUFFIXES, key=len, reverse=True):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -395,11 +426,17 @@ READERS: tuple[tuple[tuple[str, ...], Reader], ...] = (
     (JSONL_SUFFIXES, read_jsonl_file),
     (HTML_SUFFIXES, read_html_file),
     (TEXT_SUFFIXES, read_text_file),
+    (WARC_SUFFIXES, read_warc_file),
+    (PARQUET_SUFFIXES, read_parquet_file),
 )
 
 
 def open_writer(path: str, files: Files = LOCAL) -> JsonlWriter:
     """The writer of output records for ``path``; a new output format is chosen here by its ending."""
+    if path.lower().endswith(PARQUET_SUFFIXES):
+        from cleanews.parquet import ParquetWriter  # needs the parquet extra
+
+        return ParquetWriter(path, files)  # type: ignore[return-value]  # the same interface
     return JsonlWriter(path, files)
 
 
