@@ -43,7 +43,8 @@ class Committed:
 
     The first stage resumes at input file ``file``, skipping its first
     ``file_records`` records; the records in files before it are counted in
-    ``records_read`` (file index -> records read).
+    ``records_read`` (file index -> records read), and the WARC records
+    that were no pages in ``skipped_read`` (file index -> reason -> count).
     """
 
     parts: int = 0
@@ -51,6 +52,7 @@ class Committed:
     file: int = 0
     file_records: int = 0
     records_read: dict[int, int] = field(default_factory=dict)
+    skipped_read: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 class WorkDir:
@@ -111,10 +113,12 @@ class WorkDir:
     def committed(self) -> Committed:
         committed = Committed()
         records_read: dict[int, int] = {}
+        skipped_read: dict[int, dict[str, int]] = {}
         for index in range(self.part_count()):
             header = next(self._read_part(index))
             records_read.update({int(file): count for file, count in header["files_read"].items()})
-            committed = Committed(index + 1, header["records"], header["file"], header["file_records"], records_read)
+            skipped_read.update({int(file): skipped for file, skipped in header.get("files_skipped", {}).items()})
+            committed = Committed(index + 1, header["records"], header["file"], header["file_records"], records_read, skipped_read)
         return committed
 
     def write_part(self, index: int, entries: list[Entry], header: dict[str, Any]) -> None:

@@ -69,8 +69,8 @@ def stack(*decorators: Decorator) -> Decorator:
 
 io_options = stack(
     click.argument("inputs", nargs=-1, required=True),
-    click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (.gz/.zst compress); '-' is stdout."),
-    click.option("--id-field", default="id", show_default=True, help="JSONL field with the record id (derived when absent)."),
+    click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (.gz/.zst compress) or Parquet (.parquet); '-' is stdout."),
+    click.option("--id-field", default="id", show_default=True, help="JSONL field (Parquet column) with the record id (derived when absent)."),
     click.option("--text-field", default="text", show_default=True, help="JSONL field with plain text."),
     click.option("--html-field", default="html", show_default=True, help="JSONL field with raw HTML."),
     click.option("--rejects", metavar="PATH", default=None, help="Write rejected records here (JSONL: source, id, reason, record)."),
@@ -126,7 +126,7 @@ dedup_options = stack(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cleanews")
 def main() -> None:
-    """Turn scraped news (HTML or text) into clean, deduplicated JSONL."""
+    """Turn scraped news (HTML, WARC or text) into clean, deduplicated JSONL or Parquet."""
 
 
 @main.command()

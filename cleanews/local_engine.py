@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
@@ -102,13 +103,16 @@ def checkpoint_records(run: _Run, done: Committed) -> None:
     config, stats = run.config, run.stats
     for file, records in done.records_read.items():
         if file < done.file:
-            stats.count_read(file, records)
+            stats.count_read(file, records, done.skipped_read.get(file))
     stats.resumed = done.records
     files_read: dict[int, int] = {}  # since the last part
+    files_skipped: dict[int, dict[str, int]] = {}
 
-    def on_file_read(file: int, records: int) -> None:
-        stats.count_read(file, records)
+    def on_file_read(file: int, records: int, skipped: Counter[str]) -> None:
+        stats.count_read(file, records, skipped)
         files_read[file] = records
+        if skipped:
+            files_skipped[file] = dict(skipped)
 
     entries: Iterator[Entry] = run.clock.timed("read", read_from(run.paths, done, config, on_file_read))
     if run.plan.document_steps:
@@ -123,8 +127,10 @@ def checkpoint_records(run: _Run, done: Committed) -> None:
         done = advance(done, part)
         with run.clock.stage("write"):
             run.work.write_part(done.parts - 1, part, {"records": done.records, "file": done.file,
-                                                       "file_records": done.file_records, "files_read": dict(files_read)})
+                                                       "file_records": done.file_records, "files_read": dict(files_read),
+                                                       "files_skipped": dict(files_skipped)})
         files_read.clear()
+        files_skipped.clear()
 
 
 def announced(entries: Iterable[Entry], on_reject: Callable[[Reject], None]) -> Iterator[Entry]:
@@ -145,7 +151,7 @@ def advance(committed: Committed, part: list[Entry]) -> Committed:
 
 
 def read_from(paths: list[str], committed: Committed, config: RunConfig,
-              on_file_read: Callable[[int, int], None]) -> Iterator[Entry]:
+              on_file_read: Callable[[int, int, Counter[str]], None]) -> Iterator[Entry]:
     """The records of every input from where ``committed`` ends, tagged with their file's index.
 
     The file where the earlier run stopped is read again from its start, so
@@ -154,12 +160,12 @@ def read_from(paths: list[str], committed: Committed, config: RunConfig,
     """
     for file in range(committed.file, len(paths)):
         skip = committed.file_records if file == committed.file else 0
-        count = 0
-        for item in read_path(paths[file], config.fields, config.limits):
+        count, skipped = 0, Counter[str]()
+        for item in read_path(paths[file], config.fields, config.limits, skipped=skipped):
             count += 1
             if count > skip:
                 yield file, item
-        on_file_read(file, count)
+        on_file_read(file, count, skipped)
 
 
 def write_outputs(run: _Run) -> None:

@@ -19,7 +19,7 @@ import zstandard
 
 from cleanews.config import STDIN
 from cleanews.errors import InputError
-from cleanews.io import HTML_SUFFIXES, TEXT_SUFFIXES, expand_inputs, open_binary
+from cleanews.io import HTML_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, WARC_SUFFIXES, expand_inputs, open_binary
 
 T = TypeVar("T")
 # Redraw at most this often (seconds): often enough to look alive, rarely enough to cost nothing.
@@ -185,16 +185,22 @@ def count_records(inputs: list[str]) -> int | None:
     """
     try:
         paths = expand_inputs(inputs)
-        if STDIN in paths:
+        # which records of a WARC are pages is known only once each is parsed
+        if STDIN in paths or any(path.lower().endswith(WARC_SUFFIXES) for path in paths):
             return None
         return sum(count_lines(path) for path in paths)
-    except (InputError, OSError, EOFError, zlib.error, zstandard.ZstdError):
+    # ValueError: pyarrow's ArrowInvalid for a file that is not Parquet
+    except (InputError, OSError, EOFError, ValueError, ImportError, zlib.error, zstandard.ZstdError):
         return None
 
 
 def count_lines(path: str) -> int:
     if path.lower().endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
         return 1
+    if path.lower().endswith(PARQUET_SUFFIXES):
+        import pyarrow.parquet as pq  # a Parquet input needs the extra anyway
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
     lines, last = 0, b"\n"
     with open_binary(path) as stream:
         while chunk := stream.read(CHUNK):

@@ -25,6 +25,7 @@ class FileStats:
     records_out: int = 0
     rejected: int = 0
     duplicates_dropped: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # WARC records that are no pages, by reason
 
     @property
     def balanced(self) -> bool:
@@ -36,7 +37,8 @@ class Stats:
     """Counts of a run, in total and per input file, for the summary on stderr and ``--stats``.
 
     ``resumed`` records came from the checkpoint of an earlier, interrupted
-    run. A new count is a field here (integers and Counters add up in
+    run. ``skipped`` WARC records (requests, redirects, images...) were never
+    records: they are counted by reason, apart from ``records_in``. A new count is a field here (integers and Counters add up in
     ``merge`` and appear in ``to_dict`` by themselves) and a line where it is counted.
     """
 
@@ -45,6 +47,7 @@ class Stats:
     rejected: int = 0
     duplicates_dropped: int = 0
     resumed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
     encoding_repaired: int = 0
     lines_removed_by_rule: Counter[str] = field(default_factory=Counter)
     characters_out: int = 0
@@ -56,9 +59,15 @@ class Stats:
     seconds_total: float = 0.0
     files: list[FileStats] = field(default_factory=list)
 
-    def count_read(self, file: int, records: int) -> None:
-        self.records_in += records - self.files[file].records_in
-        self.files[file].records_in = records
+    def count_read(self, file: int, records: int, skipped: Counter[str] | dict[str, int] | None = None) -> None:
+        """The records (and skipped WARC records) of a whole file: set, not added, since a resumed run reads a file again."""
+        stats = self.files[file]
+        self.records_in += records - stats.records_in
+        stats.records_in = records
+        self.skipped.subtract(stats.skipped)
+        stats.skipped = Counter(skipped or {})
+        self.skipped.update(stats.skipped)
+        self.skipped = +self.skipped  # no reasons counted down to zero
 
     def count_reject(self, file: int) -> None:
         self.rejected += 1
@@ -114,7 +123,9 @@ class Stats:
             elif name == "seconds_by_stage":
                 value = {stage: round(seconds, 3) for stage, seconds in value.items()}
             elif name == "files":
-                value = [asdict(stats) for stats in value]
+                value = [asdict(stats) | {"skipped": dict(stats.skipped.most_common())} for stats in value]
+            elif name == "skipped":
+                value = dict(value.most_common())
             elif isinstance(value, float):
                 value = round(value, 3)
             values[name] = value
@@ -123,7 +134,9 @@ class Stats:
     def summary(self) -> str:
         lines = [
             f"records in: {self.records_in}, out: {self.records_out}, rejected: {self.rejected}"
-            + (f", duplicates dropped: {self.duplicates_dropped}" if self.duplicates_dropped else ""),
+            + (f", duplicates dropped: {self.duplicates_dropped}" if self.duplicates_dropped else "")
+            + (f"; skipped {self.skipped.total()} WARC records that are no pages ("
+               + ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common()) + ")" if self.skipped else ""),
         ]
         if self.resumed:
             lines.append(f"resumed: {self.resumed} records were already done by the interrupted run")

@@ -214,7 +214,7 @@ def test_cleanews_run_on_a_warc_writes_parquet_with_the_urls_and_counts_the_skip
 def test_a_resumed_run_counts_the_skipped_records_of_the_files_done_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from cleanews import pipeline
+    from cleanews import local_engine
     from cleanews.cli import EXIT_INTERRUPTED, main
 
     first, second = build_crawl(tmp_path / "a.warc.gz"), build_crawl(tmp_path / "b.warc")
@@ -223,7 +223,7 @@ def test_a_resumed_run_counts_the_skipped_records_of_the_files_done_before(tmp_p
             "--checkpoint-every", "1", "--no-site-boilerplate"]
     assert CliRunner().invoke(main, args).exit_code == 0
     whole = json.loads(stats.read_text())
-    read_path = pipeline.read_path
+    read_path = local_engine.read_path
 
     def interrupted(path: str, *args: object, **options: object):  # Ctrl-C on the third page of the second file
         for number, item in enumerate(read_path(path, *args, **options)):  # type: ignore[arg-type]
@@ -231,7 +231,7 @@ def test_a_resumed_run_counts_the_skipped_records_of_the_files_done_before(tmp_p
                 raise KeyboardInterrupt
             yield item
 
-    monkeypatch.setattr(pipeline, "read_path", interrupted)
+    monkeypatch.setattr(local_engine, "read_path", interrupted)
     assert CliRunner().invoke(main, args).exit_code == EXIT_INTERRUPTED
     monkeypatch.undo()
     assert CliRunner().invoke(main, [*args, "--resume"]).exit_code == 0
