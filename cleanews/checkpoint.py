@@ -100,6 +100,9 @@ class WorkDir:
             for line in io.BufferedReader(reader):  # type: ignore[arg-type]
                 yield parse_json(line)
 
+    def part_header(self, index: int) -> dict[str, Any]:
+        return next(self._read_part(index))
+
     def has_part(self, index: int) -> bool:
         return os.path.exists(self.part_path(index))
 
@@ -115,7 +118,7 @@ class WorkDir:
         records_read: dict[int, int] = {}
         skipped_read: dict[int, dict[str, int]] = {}
         for index in range(self.part_count()):
-            header = next(self._read_part(index))
+            header = self.part_header(index)
             records_read.update({int(file): count for file, count in header["files_read"].items()})
             skipped_read.update({int(file): skipped for file, skipped in header.get("files_skipped", {}).items()})
             committed = Committed(index + 1, header["records"], header["file"], header["file_records"], records_read, skipped_read)

@@ -20,6 +20,7 @@ from cleanews.config import (
     DEFAULT_CHECKPOINT_EVERY,
     DEFAULT_TIME_LIMIT,
     MODES,
+    PART_FORMATS,
     CleanConfig,
     DedupConfig,
     Fields,
@@ -92,6 +93,9 @@ io_options = stack(
                  help="dask: run on a Dask cluster (pip install 'cleanews[dask]'); -o is then a directory of parts."),
     click.option("--scheduler", metavar="ADDRESS", default=None,
                  help="With --engine dask: the scheduler to use [default: a LocalCluster of --jobs workers]."),
+    click.option("--format", "part_format", type=click.Choice(PART_FORMATS), default=None,
+                 help="With --engine dask: write part-NNNNN.jsonl.gz or part-NNNNN.parquet [default: jsonl]. "
+                      "The local engine writes what -o's name says (clean.parquet, clean.jsonl.gz)."),
 )
 clean_options = stack(
     click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
@@ -201,6 +205,10 @@ def run_dask(config: RunConfig, scheduler: str | None, on_reject: Callable[[Reje
 
 
 def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
+    part_format = options["part_format"]
+    if part_format is not None and options["engine"] == "local" and (part_format == "parquet") != options["output"].endswith(".parquet"):
+        raise ValueError(f"--format {part_format} names the part files of --engine dask; "
+                         "the local engine writes the format of the output's name (-o clean.parquet, -o clean.jsonl.gz)")
     return RunConfig(
         inputs=tuple(options["inputs"]),
         output=options["output"],
@@ -217,6 +225,7 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
         time_limit=options.get("time_limit") or None,
         resume=options["resume"],
         checkpoint_every=options["checkpoint_every"],
+        part_format=part_format or "jsonl",
     )
 
 

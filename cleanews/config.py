@@ -197,6 +197,9 @@ class RunReportConfig:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")
 
 
+PART_FORMATS = ("jsonl", "parquet")
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """One corpus run: which steps, on what, into where.
@@ -210,6 +213,9 @@ class RunConfig:
     - ``checkpoint_every``: records per checkpoint part.
     - ``index``: a persistent dedup index (SQLite file): deduplicate against
       earlier runs, then add this run's documents to it.
+    - ``part_format``: what the Dask engine writes its parts as, ``jsonl``
+      (``part-NNNNN.jsonl.gz``) or ``parquet`` (``part-NNNNN.parquet``); the
+      local engine writes the format of the output's name.
     """
 
     inputs: tuple[str, ...]
@@ -226,8 +232,11 @@ class RunConfig:
     time_limit: float | None = DEFAULT_TIME_LIMIT
     resume: bool = False
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+    part_format: str = "jsonl"
 
     def __post_init__(self) -> None:
+        if self.part_format not in PART_FORMATS:
+            raise ValueError(f"part_format must be one of {', '.join(PART_FORMATS)}, not {self.part_format!r}")
         if self.resume and (self.output == STDIN or STDIN in self.inputs):
             raise ValueError("--resume needs an output file (-o FILE) and input files, not stdin or stdout")
         if self.rejects is not None and self.rejects == self.output:

@@ -14,7 +14,7 @@ only how a partition is run and how corpus-step states are combined differ.
   (``dedup/distributed.py``), or else in this process, one state at a time
   (dedup with ``--index``: the SQLite file is here); ``apply`` per partition.
 - Output: per partition, ``stats.write_items`` into ``part-NNNNN.jsonl.gz``
-  and, when it has rejects, ``rejects-NNNNN.jsonl.gz`` (``io.JsonlWriter``,
+  (``part-NNNNN.parquet`` with ``part_format="parquet"``) and, when it has rejects, ``rejects-NNNNN.jsonl.gz`` (``io.JsonlWriter``,
   atomic); the counts add up with ``Stats.merge`` into ``stats.json``.
 
 What the local engine promises and this one could not keep is refused
@@ -27,6 +27,7 @@ import json
 import logging
 import multiprocessing
 import posixpath
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import reduce
@@ -47,7 +48,7 @@ from cleanews.remote import FsspecFiles, is_local
 from cleanews.stats import FileStats, Stats, write_items
 from cleanews.steps import STEPS, CorpusStep, Dedup, DocumentStep, MergingStep, Plan, StepKind, run_document_steps
 
-PART_NAME = "part-{:05d}.jsonl.gz"
+PART_NAMES = {"jsonl": "part-{:05d}.jsonl.gz", "parquet": "part-{:05d}.parquet"}
 REJECTS_NAME = "rejects-{:05d}.jsonl.gz"
 STATS_NAME = "stats.json"
 FILES = FsspecFiles()
@@ -114,15 +115,19 @@ def connect(scheduler: str | None, workers: int) -> Iterator[Client]:
 def run_partitions(config: RunConfig, plan: Plan, paths: list[str], work: WorkDir | None, client: Client,
                    on_reject: Callable[[Reject], None]) -> Stats:
     done = [work is not None and config.resume and work.has_part(number) for number in range(len(paths))]
-    parts = client.persist([
-        delayed(resumed_partition)(work, number) if done[number] and work is not None
-        else delayed(first_stage)(path, number, config, plan.document_steps, work)
-        for number, path in enumerate(paths)])
+    stages = [
+        delayed(resumed_partition, nout=2)(work, number) if done[number] and work is not None
+        else delayed(first_stage, nout=2)(path, number, config, plan.document_steps, work)
+        for number, path in enumerate(paths)]
+    # a partition's records and its skipped WARC records, persisted together so that each stage runs once
+    persisted = client.persist([output for stage in stages for output in stage])
+    parts, skipped = persisted[0::2], persisted[1::2]
     for step in plan.corpus_steps:
         decisions = combine(step, [delayed(observe)(step, part) for part in parts], client)
         parts = client.persist([delayed(apply)(step, part, decision) for part, decision in zip(parts, decisions, strict=True)])
-    written = [delayed(write_partition)(part, path, config.output, number, config.drop_duplicates)
-               for number, (part, path) in enumerate(zip(parts, paths, strict=True))]
+    columns = parquet_columns(parts) if config.part_format == "parquet" else None
+    written = [delayed(write_partition)(part, skips, path, number, config, columns)
+               for number, (part, skips, path) in enumerate(zip(parts, skipped, paths, strict=True))]
     results = dask.compute(*written)
     stats = reduce(Stats.merge, (stats for stats, _ in results), Stats())
     stats.resumed = sum(files.records_in for files, is_done in zip(stats.files, done, strict=True) if is_done)
@@ -132,16 +137,23 @@ def run_partitions(config: RunConfig, plan: Plan, paths: list[str], work: WorkDi
     return stats
 
 
-def first_stage(path: str, number: int, config: RunConfig, steps: tuple[DocumentStep, ...], work: WorkDir | None) -> list[Item]:
-    """One partition read and through the document steps (one document at a time, under the time limit); checkpointed."""
-    items = list(run_document_steps(read_path(path, config.fields, config.limits, FILES), steps, 1, config.time_limit))
+def first_stage(path: str, number: int, config: RunConfig, steps: tuple[DocumentStep, ...],
+                work: WorkDir | None) -> tuple[list[Item], Counter[str]]:
+    """One partition read and through the document steps (one document at a time, under the time limit); checkpointed.
+
+    Also the partition's skipped WARC records (no pages), by reason.
+    """
+    skipped: Counter[str] = Counter()
+    items = list(run_document_steps(read_path(path, config.fields, config.limits, FILES, skipped), steps, 1, config.time_limit))
     if work is not None:
-        work.write_part(number, [(number, item) for item in items], {"records": len(items)})
-    return items
+        work.write_part(number, [(number, item) for item in items],
+                        {"records": len(items), "files_skipped": {str(number): dict(skipped)}})
+    return items, skipped
 
 
-def resumed_partition(work: WorkDir, number: int) -> list[Item]:
-    return [item for _, item in work.part_entries(number)]
+def resumed_partition(work: WorkDir, number: int) -> tuple[list[Item], Counter[str]]:
+    skipped = work.part_header(number).get("files_skipped", {}).get(str(number), {})
+    return [item for _, item in work.part_entries(number)], Counter(skipped)
 
 
 def observe(step: CorpusStep[Any, Any], items: list[Item]) -> Any:
@@ -164,21 +176,42 @@ def combine(step: CorpusStep[Any, Any], states: list[Delayed], client: Client) -
 
 
 def tree_merge(step: MergingStep[Any, Any], states: list[Delayed]) -> Delayed:
-    """Merge partial states pairwise, so no task merges them all."""
+    return pairwise(step.merge, states, delayed(step.observe)([]))
+
+
+def pairwise(merge: Callable[[Any, Any], Any], states: list[Delayed], empty: Delayed) -> Delayed:
+    """Merge partial states pairwise, so no task merges them all (``empty`` when there are none)."""
     while len(states) > 1:
-        states = [delayed(step.merge)(states[i], states[i + 1]) if i + 1 < len(states) else states[i]
+        states = [delayed(merge)(states[i], states[i + 1]) if i + 1 < len(states) else states[i]
                   for i in range(0, len(states), 2)]
-    return states[0] if states else delayed(step.observe)([])
+    return states[0] if states else empty
 
 
-def write_partition(items: list[Item], path: str, output: str, number: int, drop_duplicates: bool) -> tuple[Stats, list[Reject]]:
+def parquet_columns(parts: list[Delayed]) -> Delayed:
+    """The extra columns' kinds over all partitions, merged pairwise: every Parquet part gets the local file's schema."""
+    from cleanews.parquet import ColumnKinds
+
+    kinds = pairwise(ColumnKinds.merge, [delayed(partition_kinds)(part) for part in parts], delayed(ColumnKinds)())
+    return delayed(ColumnKinds.columns)(kinds)
+
+
+def partition_kinds(items: list[Item]) -> Any:
+    from cleanews.parquet import ColumnKinds
+
+    return ColumnKinds.of(item.to_record() for item in items if isinstance(item, Document))
+
+
+def write_partition(items: list[Item], skipped: Counter[str], path: str, number: int, config: RunConfig,
+                    columns: dict[str, str] | None = None) -> tuple[Stats, list[Reject]]:
     """Write one partition's documents and rejects; its counts, as the local engine counts them, and its rejects."""
     stats = Stats(files=[FileStats(path)])
-    stats.count_read(0, len(items))
+    stats.count_read(0, len(items), skipped)
     rejects = [item for item in items if isinstance(item, Reject)]
+    output = config.output
     rejects_file = JsonlWriter(posixpath.join(output, REJECTS_NAME.format(number)), FILES) if rejects else nullcontext(None)
-    with open_writer(posixpath.join(output, PART_NAME.format(number)), FILES) as out, rejects_file as rejected:
-        write_items(((0, item) for item in items), out, rejected, stats, drop_duplicates)
+    with open_writer(posixpath.join(output, PART_NAMES[config.part_format].format(number)), FILES, columns) as out, \
+            rejects_file as rejected:
+        write_items(((0, item) for item in items), out, rejected, stats, config.drop_duplicates)
     return stats, rejects
 
 

@@ -431,12 +431,16 @@ READERS: tuple[tuple[tuple[str, ...], Reader], ...] = (
 )
 
 
-def open_writer(path: str, files: Files = LOCAL) -> JsonlWriter:
-    """The writer of output records for ``path``; a new output format is chosen here by its ending."""
+def open_writer(path: str, files: Files = LOCAL, parquet_columns: dict[str, str] | None = None) -> JsonlWriter:
+    """The writer of output records for ``path``; a new output format is chosen here by its ending.
+
+    ``parquet_columns``: the kinds of a Parquet file's extra columns, when
+    decided beforehand (``parquet.ColumnKinds``).
+    """
     if path.lower().endswith(PARQUET_SUFFIXES):
         from cleanews.parquet import ParquetWriter  # needs the parquet extra
 
-        return ParquetWriter(path, files)  # type: ignore[return-value]  # the same interface
+        return ParquetWriter(path, files, parquet_columns)  # type: ignore[return-value]  # the same interface
     return JsonlWriter(path, files)
 
 

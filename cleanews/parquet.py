@@ -105,6 +105,19 @@ class ColumnKinds:
     def columns(self) -> dict[str, str]:
         return {name: merge_kinds(kinds) for name, kinds in self.kinds.items()}
 
+    def merge(self, other: ColumnKinds) -> ColumnKinds:
+        """These kinds and ``other``'s (a later partition's: its new fields come after these)."""
+        for name, kinds in other.kinds.items():
+            self.kinds[name] |= kinds
+        return self
+
+    @classmethod
+    def of(cls, records: Iterable[dict[str, Any]]) -> ColumnKinds:
+        kinds = cls()
+        for record in records:
+            kinds.observe(record)
+        return kinds
+
 
 def arrow_type(kind: str) -> Any:
     import pyarrow as pa
@@ -202,12 +215,15 @@ class ParquetWriter:
     Records wait in a spool file (the column types are known only at the
     end): beside a local output, in the temporary directory for a remote one.
     On close the Parquet file is written and moved over the target whole.
+    ``columns`` fixes the extra columns' kinds beforehand (the Dask engine
+    decides them over all partitions, so that every part has one schema).
     """
 
-    def __init__(self, path: str, files: Files = LOCAL):
+    def __init__(self, path: str, files: Files = LOCAL, columns: dict[str, str] | None = None):
         require_pyarrow()
         self.path = path
         self.files = files
+        self.fixed_columns = columns
         self.kinds = ColumnKinds()
         self._spool: IO[bytes] | None = None
 
@@ -231,7 +247,8 @@ class ParquetWriter:
                 return
             spool.seek(0)
             with self.files.atomic(self.path) as sink:
-                write_parquet(sink, (json.loads(line) for line in spool), self.kinds.columns())
+                columns = self.kinds.columns() if self.fixed_columns is None else self.fixed_columns
+                write_parquet(sink, (json.loads(line) for line in spool), columns)
 
 
 # --- reading ----------------------------------------------------------------

@@ -64,3 +64,14 @@ def make_wire_corpus(stories: int, seed: int) -> list[dict]:
 @pytest.fixture(scope="session")
 def wire_corpus() -> list[dict]:
     return make_wire_corpus(stories=40, seed=5)
+
+
+@pytest.fixture(scope="session")
+def scheduler():
+    """A 2-worker Dask LocalCluster shared by every test that needs one (the dask extra)."""
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    # Workers that may start processes: the per-document time limit needs them.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:
+        yield cluster.scheduler_address

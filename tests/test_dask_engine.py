@@ -11,8 +11,6 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-import dask  # noqa: E402
-
 from cleanews import Document, RunConfig, run_corpus  # noqa: E402
 from cleanews.dask_engine import run_on_dask  # noqa: E402
 from cleanews.steps import STEPS, CorpusStep, DocumentStep  # noqa: E402
@@ -20,14 +18,6 @@ from cleanews.steps import STEPS, CorpusStep, DocumentStep  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "golden"
 WIRE_DEV = REPO.parent / "shared" / "data" / "dedup" / "wire-dev.jsonl.gz"
-
-
-@pytest.fixture(scope="module")
-def scheduler():
-    # Workers that may start processes: the per-document time limit needs them.
-    with dask.config.set({"distributed.worker.daemon": False}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:
-        yield cluster.scheduler_address
 
 
 # The engines are compared without the time limit (it has a test of its own):

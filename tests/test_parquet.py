@@ -165,3 +165,20 @@ def test_a_parquet_output_goes_back_through_cleanews_dedup(tmp_path: Path) -> No
     assert [row["dedup"] for row in after] == [row["dedup"] for row in before]  # the same clusters again
     assert max(row["dedup"]["cluster_size"] for row in after) > 1
     assert pq.read_table(second).schema.equals(pq.read_table(first).schema)
+
+
+def test_dask_parquet_parts_share_the_local_file_schema_and_rows(scheduler, tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    from cleanews import RunConfig, run_corpus
+    from cleanews.dask_engine import run_on_dask
+
+    golden = Path(__file__).resolve().parent.parent / "golden"
+    config = RunConfig(inputs=(str(golden / "input"), str(golden / "dedup")), time_limit=None, part_format="parquet")
+    run_corpus(RunConfig(**{**config.__dict__, "output": str(tmp_path / "local.parquet"), "jobs": 1}))
+    run_on_dask(RunConfig(**{**config.__dict__, "output": str(tmp_path / "parts")}), scheduler)
+    local = pq.read_table(tmp_path / "local.parquet")
+    parts = sorted((tmp_path / "parts").glob("part-*.parquet"))
+    assert len(parts) == 4  # three golden files and the wire variants
+    assert all(pq.read_schema(part).equals(local.schema) for part in parts)  # the txt parts too, which lack the extras
+    assert ds.dataset([str(part) for part in parts], format="parquet").to_table().to_pylist() == local.to_pylist()

@@ -239,3 +239,24 @@ def test_a_resumed_run_counts_the_skipped_records_of_the_files_done_before(tmp_p
     assert resumed["resumed"] > 0
     assert resumed["skipped"] == whole["skipped"] == {reason: 2 * n for reason, n in whole["files"][0]["skipped"].items()}
     assert [file["skipped"] for file in resumed["files"]] == [file["skipped"] for file in whole["files"]]
+
+
+def test_warc_files_are_partitions_on_dask_with_the_local_output_and_counts(scheduler, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from cleanews import RunConfig, run_corpus
+    from cleanews.dask_engine import run_on_dask
+
+    inputs = (str(build_crawl(tmp_path / "a.warc.gz")), str(build_crawl(tmp_path / "b.warc", compress=False)))
+    config = RunConfig(inputs=inputs, time_limit=None, jobs=1)
+    local_stats = run_corpus(replace(config, output=str(tmp_path / "local.jsonl")))
+    run_on_dask(replace(config, output=str(tmp_path / "parts")), scheduler)
+    local = [json.loads(line) for line in (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()]
+    parts = sorted((tmp_path / "parts").glob("part-*.jsonl.gz"))
+    assert [p.name for p in parts] == ["part-00000.jsonl.gz", "part-00001.jsonl.gz"]
+    assert [json.loads(line) for part in parts for line in gzip.open(part, "rt", encoding="utf-8")] == local
+    assert max(record["dedup"]["cluster_size"] for record in local) == 2  # each page is in both crawls
+    counts = json.loads((tmp_path / "parts" / "stats.json").read_text())
+    assert counts["skipped"] == local_stats.to_dict()["skipped"] == {"not_html": 4, "warcinfo": 2, "request": 2, "status_301": 2,
+                                                                     "status_404": 2, "revisit": 2, "metadata": 2}
+    assert [file["skipped"] for file in counts["files"]] == [file["skipped"] for file in local_stats.to_dict()["files"]]
