@@ -182,3 +182,14 @@ def test_dask_parquet_parts_share_the_local_file_schema_and_rows(scheduler, tmp_
     assert len(parts) == 4  # three golden files and the wire variants
     assert all(pq.read_schema(part).equals(local.schema) for part in parts)  # the txt parts too, which lack the extras
     assert ds.dataset([str(part) for part in parts], format="parquet").to_table().to_pylist() == local.to_pylist()
+
+
+def test_format_names_the_dask_parts_and_the_local_engine_refuses_a_mismatch(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleanews.cli import EXIT_USAGE, main
+
+    golden = Path(__file__).resolve().parent.parent / "golden" / "input"
+    result = CliRunner().invoke(main, ["clean", str(golden), "-o", str(tmp_path / "out.jsonl"), "--format", "parquet"])
+    assert result.exit_code == EXIT_USAGE and "--format parquet names the part files of --engine dask" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
