@@ -35,11 +35,11 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "clea
 SETS = ("scrapinghub", "readability", "wcxb-dev")
 
 
-def load_pages(sets: tuple[str, ...], limit: int | None) -> list[dict]:
+def load_pages(data: Path, sets: tuple[str, ...], limit: int | None) -> list[dict]:
     """url and html of every page (a made-up URL where a set has none), one host per page for honest site counts."""
     pages = []
     for name in sets:
-        with gzip.open(DATA / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
+        with gzip.open(data / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
             for number, line in enumerate(handle):
                 record = json.loads(line)
                 pages.append({"url": record.get("url") or f"https://{name}-{number}.example/story", "html": record["html"]})
@@ -84,15 +84,16 @@ def texts_by_url(path: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    if not DATA.is_dir():
-        sys.exit(f"{DATA}: the shared benchmark pages are not there")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="use the first N pages only")
     parser.add_argument("--sets", nargs="+", choices=SETS, default=["scrapinghub", "readability"])
+    parser.add_argument("--data", type=Path, default=DATA, help=f"where the sets are [default: {DATA}]")
     args = parser.parse_args()
-    pages = load_pages(tuple(args.sets), args.limit)
+    if not args.data.is_dir():
+        sys.exit(f"{args.data}: the shared benchmark pages are not there")
+    pages = load_pages(args.data, tuple(args.sets), args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         inputs = {"warc.gz": work / "pages.warc.gz", "jsonl.gz": work / "pages.jsonl.gz"}
