@@ -6,7 +6,7 @@ input's other fields. Such a field becomes a typed column when all its
 values agree (all strings, all booleans, all integers, all numbers, or all
 lists of one of these); otherwise (mixed types, objects, nested lists) it is
 a column of JSON text. The types are known only once every record is in, so
-records wait in a spool file next to the output until the writer closes.
+records wait in a spool file until the writer closes.
 
 Input: every row is a record, read a batch at a time, mapped like a JSONL
 line (``--id-field``, ``--text-field``, ``--html-field``); a null cell is an
@@ -34,7 +34,7 @@ from cleanews.streams import format_size
 STRING_COLUMNS = ("id", "text", "title", "url", "date", "author", "page_type")
 # Row groups: readers (pyarrow, datasets, DuckDB) load one at a time, so a
 # group is what a reader holds in memory. 10,000 news records are about
-# 50-100 MB of text and provenance; past 64 MB of JSON a group is cut early.
+# 50-100 MB of text and provenance; past 64 MB of text a group is cut early.
 ROW_GROUP_RECORDS = 10_000
 ROW_GROUP_BYTES = 64 << 20
 # Rows read at a time: a few MB of pages.
