@@ -74,8 +74,22 @@ def most_hostile(search: Search, families: list[tuple[str, str, str]], count: in
     return sorted(families, key=cost, reverse=True)[:count]
 
 
+def confirmed_exponent(search: Search, make: Callable[[int], str], shortest: int = SHORTEST) -> float:
+    """The growth exponent; one over the limit is measured twice more and the lowest kept.
+
+    A super-linear search measures high every time; a burst of load on a
+    shared machine makes one measurement high now and then.
+    """
+    exponent = growth_exponent(search, make, shortest)
+    for _ in range(2):
+        if exponent < MAX_EXPONENT:
+            break
+        exponent = min(exponent, growth_exponent(search, make, shortest))
+    return exponent
+
+
 def worst_growth(search: Search, families: list[tuple[str, str, str]], shortest: int = SHORTEST) -> tuple[float, tuple[str, str, str]]:
-    exponents = {family: growth_exponent(search, hostile_line(*family), shortest) for family in most_hostile(search, families)}
+    exponents = {family: confirmed_exponent(search, hostile_line(*family), shortest) for family in most_hostile(search, families)}
     worst = max(exponents, key=exponents.__getitem__)
     return exponents[worst], worst
 
@@ -111,7 +125,7 @@ def test_line_features_grow_linearly_with_line_length() -> None:
 
 def test_an_address_run_does_not_make_the_link_feature_quadratic() -> None:
     """The reported case: a run of 'a.' (an e-mail address that never reaches its '@')."""
-    assert growth_exponent(page_features, hostile_line("", "a.", ""), shortest=FEATURE_SHORTEST) < MAX_EXPONENT
+    assert confirmed_exponent(page_features, hostile_line("", "a.", ""), shortest=FEATURE_SHORTEST) < MAX_EXPONENT
 
 
 # Pages of hard-wrapped lines that all continue the one before (lowercase start, no sentence end).
@@ -127,7 +141,7 @@ def join_page(text: str) -> list[Line]:
 
 @pytest.mark.parametrize("family", WRAPPED_PAGES, ids=["words", "letters", "interrupted"])
 def test_joining_wrapped_lines_grows_linearly_with_the_page(family: tuple[str, str, str]) -> None:
-    assert growth_exponent(join_page, hostile_line(*family)) < MAX_EXPONENT
+    assert confirmed_exponent(join_page, hostile_line(*family)) < MAX_EXPONENT
 
 
 def test_the_measure_tells_quadratic_from_linear() -> None:
