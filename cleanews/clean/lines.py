@@ -47,6 +47,14 @@ MIN_GALLERY_SLIDES = 3
 # A numbered slide is its counter, caption and credit: the next counter
 # comes within this many lines.
 MAX_SLIDE_LINES = 4
+# A byline stands among the first kept lines and is short: 'By The Associated Press'.
+BYLINE_SEARCH_LINES = 4
+MAX_BYLINE_WORDS = 8
+# 'By' in the languages of the shared pages, then a capitalised name.
+_BYLINE = re.compile(r"^(?:by|von|por|par|door|av|przez|od)\s+(?=[^\W\d_])(.+?)\.?$", re.IGNORECASE)
+# A date or time shape, and a field label ('Tags: a, b, c'): neither is a headline.
+_DATE_LIKE = re.compile(r"^\W*(?:\d{1,4}\W+)?\w+\W+\d{1,4}(?:\W+\d{1,4})?\W*$|^\d+\s+\w+\s+\w+$")
+_FIELD_LIST = re.compile(r"^[^:]{1,30}:.*,.*,")
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
@@ -69,6 +77,7 @@ class LineResult:
     title: str | None
     url: str | None
     removed: tuple[Removal, ...]
+    author: str | None = None
 
 
 def split_lines(text: str) -> list[Line]:
@@ -170,9 +179,11 @@ def clean_judged_lines(texts: Sequence[str], verdicts: Sequence[str | None], kno
 
     ``verdicts`` hold None for a line the classifier kept, else its reason
     for removing it; a named rule that also matches the line gives the
-    removal its own name. Lines are elements of the page, so none are
-    joined, and a line that repeats is the page's own (a recurring
-    question), so repeats stay.
+    removal its own name. A kept line that does not end its sentence and a
+    kept line after it that goes on in lower case are one hard-wrapped
+    paragraph (a press release in <pre>, lines split by <br>) and are
+    joined. A line that repeats is the page's own (a recurring question),
+    so repeats stay.
 
     >>> result = clean_judged_lines(["Advertisement", "The mayor spoke on Monday.", "Read our tips"], [None, None, "model:link_density"])
     >>> result.lines, [(r.rule, r.position) for r in result.removed]
@@ -181,7 +192,7 @@ def clean_judged_lines(texts: Sequence[str], verdicts: Sequence[str | None], kno
     lines = [Line(line, [word.casefold() for word in WORD.findall(line)]) for line in map(normalise_line, texts)]
     for line, verdict in zip(lines, verdicts, strict=True):
         line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words)) or verdict
-    return finish(lines, detect_title=False, drop_repeats=False, known_title=known_title)
+    return finish(join_across_removed(lines), detect_title=False, drop_repeats=False, known_title=known_title)
 
 
 def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_title: str | None) -> LineResult:
@@ -193,10 +204,12 @@ def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_titl
     mark_related_link_lists(lines)
     url = source_url(lines)
     title = mark_title(lines, known_title, detect_title)
+    author = mark_byline(lines)
     return LineResult(
         lines=tuple(line.text for line in lines if line.rule is None),
         title=title,
         url=url,
+        author=author,
         removed=tuple(Removal(line.text, line.rule, position) for position, line in enumerate(lines) if line.rule is not None),
     )
 
@@ -373,9 +386,40 @@ def looks_like_page_headline(line: Line) -> bool:
 
 
 def looks_like_headline(line: Line) -> bool:
-    """Short, not a sentence: 'Video Shows Aftermath of US Strike' is one."""
+    """Short, not a sentence, not a label: 'Video Shows Aftermath of US Strike' is one."""
     text = line.text
-    return 2 <= len(line.words) <= MAX_TITLE_WORDS and not re.search(r"[.,;:]$", text)
+    return 2 <= len(line.words) <= MAX_TITLE_WORDS and not re.search(r"[.,;:]$", text) and plausible_title(text)
+
+
+def plausible_title(text: str) -> bool:
+    """Whether ``text`` can be a page's headline: not a share or other junk label, a date, or a field list.
+
+    >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "5 days ago", "Tags: archives, photo, photography")]
+    [False, False, False, False]
+    >>> plausible_title("Harbor Bridge reopens after two years of repairs")
+    True
+    """
+    words = WORD.findall(text)
+    if not any(char.isalpha() for char in text) or text.rstrip().endswith(":"):
+        return False
+    return first_matching_rule(text, len(words)) is None and not _DATE_LIKE.match(text) and not _FIELD_LIST.match(text)
+
+
+def mark_byline(lines: list[Line]) -> str | None:
+    """Take a byline ('By The Associated Press') out of the top of the body; return the author it names."""
+    for line in [line for line in lines if line.rule is None][:BYLINE_SEARCH_LINES]:
+        match = _BYLINE.match(line.text)
+        if match and len(line.words) <= MAX_BYLINE_WORDS and names_only(match.group(1)):
+            line.rule = "byline"
+            return match.group(1).strip()
+    return None
+
+
+def names_only(text: str) -> bool:
+    """Most words capitalised and no sentence inside: a name or an agency, not a clause."""
+    words = [word for word in text.split() if any(char.isalpha() for char in word)]
+    capitalised = sum(word[0].isupper() for word in words)
+    return bool(words) and capitalised >= max(1, 0.6 * len(words)) and not re.search(r"[.!?]\s", text)
 
 
 def source_url(lines: list[Line]) -> str | None:

@@ -271,6 +271,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "caption_repeat": "a caption repeated with its credit glued on, or repeated without its 'PHOTO:' label",
     "no_text": "lines with no letters or digits",
     "title": "the headline, moved from the body to the title field",
+    "byline": "a byline at the top ('By The Associated Press'), moved from the body to the author field",
     "related_links": "link titles listed under a 'Related' or 'You May Also Like' header",
     "gallery": "a run of caption-shaped lines or numbered slides: a photo gallery's captions",
 }
