@@ -102,6 +102,8 @@ clean_options = stack(
                  help="auto: HTML when the record has HTML, else plain text."),
     click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."),
     click.option("--uncurl-quotes", is_flag=True, help="Replace typographic quotes with ASCII ones."),
+    click.option("--articles-only", is_flag=True,
+                 help="Reject pages that are not articles (listings, forums, products, documentation, service pages)."),
     click.option("--site-boilerplate/--no-site-boilerplate", default=True, show_default=True,
                  help="Remove lines that recur across many documents of the same site (needs a url)."),
     click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
@@ -216,7 +218,8 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
         fields=Fields(id=options["id_field"], text=options["text_field"], html=options["html_field"]),
         limits=ReadLimits(max_record_bytes=options["max_record_size"], max_decompressed_bytes=options["max_decompressed_size"],
                           max_compression_ratio=options["max_compression_ratio"]),
-        clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"]) if clean else None,
+        clean=CleanConfig(mode=options["mode"], uncurl_quotes=options["uncurl_quotes"],
+                          articles_only=options["articles_only"]) if clean else None,
         site=SiteConfig() if clean and options["site_boilerplate"] else None,
         dedup=dedup_config(options) if dedup else None,
         drop_duplicates=options.get("drop_duplicates", False),
@@ -312,7 +315,7 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
 @click.argument("output_jsonl", metavar="OUT.jsonl", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "html_path", default="report.html", show_default=True, help="The HTML page to write.")
 @click.option("--max-documents", type=click.IntRange(min=0), default=RunReportConfig.max_documents, show_default=True,
-              help="Documents shown in full (the first ones); counts and charts cover all.")
+              help="Documents shown in full (the least confident); counts and charts cover all.")
 @click.option("--max-clusters", type=click.IntRange(min=0), default=RunReportConfig.max_clusters, show_default=True,
               help="Largest duplicate clusters shown side by side.")
 def report(output_jsonl: str, html_path: str, max_documents: int, max_clusters: int) -> None:

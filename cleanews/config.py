@@ -39,6 +39,9 @@ class CleanConfig:
       article: the line classifier in plain text, the block classifier over
       an HTML page (off: the named rules alone on the text, or on
       trafilatura's output for HTML).
+    - ``articles_only``: reject every document the page-type model does not
+      call an article (a section front, tag page, forum, shop or service
+      page), with the reason ``not an article page (<type>)``.
     """
 
     mode: str = "auto"
@@ -47,6 +50,7 @@ class CleanConfig:
     drop_repeated_lines: bool = True
     detect_title: bool = True
     line_model: bool = True
+    articles_only: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -181,8 +185,10 @@ class ReadLimits:
 class RunReportConfig:
     """How much of a run the page holds.
 
-    - ``max_documents``: documents shown in full (the first ones of the
-      file); counts and charts always cover every record.
+    - ``max_documents``: documents shown in full: the least confident ones
+      (``cleaning.confidence``, the cleaner's estimate of its own word F1;
+      records without one come after, in file order); counts and charts
+      always cover every record.
     - ``max_clusters``: the largest duplicate clusters shown side by side.
     - ``max_cluster_members``: copies shown per cluster, the representative first.
     """

@@ -40,18 +40,19 @@ class Cleaning:
     removed: tuple[Removal, ...] = ()
     encoding_repaired: bool = False
     source: str = "text"  # "html" or "text": how the body was obtained
+    confidence: float | None = None  # the page model's estimate of the body's word F1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "encoding_repaired": self.encoding_repaired,
-            "removed": [removal.to_dict() for removal in self.removed],
-        }
+        record: dict[str, Any] = {"source": self.source, "encoding_repaired": self.encoding_repaired}
+        if self.confidence is not None:
+            record["confidence"] = self.confidence
+        record["removed"] = [removal.to_dict() for removal in self.removed]
+        return record
 
     @classmethod
     def from_dict(cls, entry: dict[str, Any]) -> Cleaning:
         removed = tuple(Removal(removal["line"], removal["rule"], removal.get("position")) for removal in entry["removed"])
-        return cls(removed, entry["encoding_repaired"], entry["source"])
+        return cls(removed, entry["encoding_repaired"], entry["source"], entry.get("confidence"))
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Document:
     url: str | None = None
     date: str | None = None
     author: str | None = None
+    page_type: str | None = None  # article, listing, forum, product, documentation or service
     html: str | None = None
     source: str = ""  # where it was read, e.g. "pages.jsonl:17"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -97,7 +99,7 @@ class Document:
     def to_record(self) -> dict[str, Any]:
         """The output JSON object: our fields first, then the carried ones."""
         record: dict[str, Any] = {"id": self.id, "text": self.text}
-        for name in ("title", "url", "date", "author"):
+        for name in ("title", "url", "date", "author", "page_type"):
             value = getattr(self, name)
             if value is not None:
                 record[name] = value
@@ -120,7 +122,7 @@ class Document:
         """Everything the Document carries, as JSON (``from_state`` gives it back)."""
         return {
             "id": self.id, "text": self.text, "title": self.title, "url": self.url, "date": self.date, "author": self.author,
-            "html": self.html, "source": self.source, "extra": self.extra, "template_lines": list(self.template_lines),
+            "page_type": self.page_type, "html": self.html, "source": self.source, "extra": self.extra, "template_lines": list(self.template_lines),
             "cleaning": None if self.cleaning is None else self.cleaning.to_dict(),
             "dedup": None if self.dedup is None else self.dedup.to_dict(),
         }

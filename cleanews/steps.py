@@ -139,6 +139,8 @@ class Clean(DocumentStep):
         if not cleaned.text.strip():
             is_html = cleaned.cleaning is not None and cleaned.cleaning.source == "html"
             return Reject.of(doc, "no article text found in the page" if is_html else "no text left after cleaning")
+        if self.config.articles_only and cleaned.page_type != "article":
+            return Reject.of(doc, f"not an article page ({cleaned.page_type})")
         return cleaned
 
 

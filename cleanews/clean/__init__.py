@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from cleanews.clean.encoding import repair
 from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
@@ -17,6 +18,10 @@ from cleanews.clean.model import MODEL_FEATURES, load_model
 from cleanews.clean.stopwords import load_stopwords
 from cleanews.config import CleanConfig
 from cleanews.document import Cleaning, Document
+
+if TYPE_CHECKING:
+    from cleanews.clean.html import JudgedPage
+    from cleanews.clean.page import PageView
 
 DEFAULT_CONFIG = CleanConfig()
 
@@ -29,9 +34,12 @@ def warm_up() -> None:
     A worker does this before it takes a document, so the time limit of its
     first document counts that document's own work only.
     """
+    from cleanews.clean.page import load_page_models
+
     load_stopwords()
     for name in MODEL_FEATURES:
         load_model(name)
+        load_page_models(name)  # one page model per mode, named like the line models
 
 
 def clean_text(text: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "") -> Document:
@@ -46,10 +54,28 @@ def clean_html(html: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = ""
 
 
 def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Document:
-    """Clean one document; metadata found in the page fills fields the record lacks."""
+    """Clean one document; metadata found in the page fills fields the record lacks.
+
+    The cleaned record also says what kind of page it was (``page_type``) and
+    how well it was probably cleaned (``cleaning.confidence``): ``page.py``.
+    """
+    from cleanews.clean.page import load_page_models  # here: it reads blocks, which need trafilatura and lxml
+
+    cleaned, view = clean_body(doc, config)
+    features = view.features()
+    models = load_page_models(view.mode)
+    cleaning = dataclasses.replace(cleaned.cleaning, confidence=models.confidence(features))
+    return cleaned.replace(page_type=models.page_type(features), cleaning=cleaning)
+
+
+def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[Document, PageView]:
+    """The cleaned document (without page type and confidence) and what the page models read of it."""
+    from cleanews.clean.page import NO_DOM, PageView, text_blocks
+
     use_html = config.mode == "html" or (config.mode == "auto" and bool(doc.html and doc.html.strip()))
     if use_html:
-        result, metadata, repaired = clean_page(doc.html or "", doc.url, doc.title, config)
+        result, metadata, repaired, page = clean_page(doc.html or "", doc.url, doc.title, config)
+        blocks, dom = page.blocks or text_blocks("\n".join(page.lines)), page.dom
     else:
         text, repaired = repair(doc.text, config.uncurl_quotes) if config.fix_encoding else (doc.text, False)
         result = clean_lines(
@@ -59,32 +85,36 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
             known_title=doc.title,
             model=load_model("text") if config.line_model else None,
         )
-        metadata = {}
-    found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url}
+        metadata, blocks, dom = {}, text_blocks(text), NO_DOM
+    found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url,
+             "author": metadata.get("author") or result.author}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}
-    return doc.replace(
-        text="\n".join(result.lines),
+    body = "\n".join(result.lines)
+    cleaned = doc.replace(
+        text=body,
         html=None,
         cleaning=Cleaning(removed=result.removed, encoding_repaired=repaired, source="html" if use_html else "text"),
         **filled,
     )
+    return cleaned, PageView("html" if use_html else "text", tuple(blocks), body, cleaned.url, dom)
 
 
-def clean_page(html: str, url: str | None, title: str | None, config: CleanConfig) -> tuple[LineResult, dict[str, str | None], bool]:
-    """An HTML page's cleaned lines, its metadata, and whether encoding was repaired.
+def clean_page(html: str, url: str | None, title: str | None, config: CleanConfig) -> tuple[LineResult, dict[str, str | None], bool, JudgedPage]:
+    """An HTML page's cleaned lines, its metadata, whether encoding was repaired, and the page as read.
 
     In HTML the title comes from the page's metadata, not from the body; an
     extractor already drops repeated page parts, and a line that repeats in
     its output is text (an interview's recurring question).
     """
-    from cleanews.clean.html import read_page  # here: trafilatura and lxml are slow to import, and dedup needs neither
+    from cleanews.clean.html import page_headline, read_page  # here: trafilatura and lxml are slow to import, and dedup needs neither
 
     page = read_page(html, url, load_model("html") if config.line_model else None)
     extracted = page.extracted
-    metadata = {"title": extracted.title, "url": extracted.url, "date": extracted.date, "author": extracted.author}
+    headline = page_headline(extracted.title, page.blocks)
+    metadata = {"title": headline, "url": extracted.url, "date": extracted.date, "author": extracted.author}
     lines, repaired = list(page.lines), False
     if config.fix_encoding:
         fixed = [repair(line, config.uncurl_quotes) for line in lines]
         lines, repaired = [line for line, _ in fixed], any(changed for _, changed in fixed)
-    result = clean_judged_lines(lines, page.verdicts, known_title=extracted.title or title)
-    return result, metadata, repaired
+    result = clean_judged_lines(lines, page.verdicts, known_title=headline or title)
+    return result, metadata, repaired, page

@@ -29,7 +29,9 @@ from cleanews.clean.block_features import (
     block_matrix,
 )
 from cleanews.clean.blocks import Block, blocks_of, parse_html
+from cleanews.clean.lines import plausible_title
 from cleanews.clean.model import LineModel
+from cleanews.clean.page import NO_DOM, DomCounts, dom_counts
 from cleanews.clean.rules import MODEL_RULE_PREFIX
 
 _EXTRACTOR_COLUMN = HTML_FEATURE_NAMES.index("extractor")
@@ -52,6 +54,8 @@ class JudgedPage:
     lines: tuple[str, ...]
     verdicts: tuple[str | None, ...]
     extracted: Extracted
+    blocks: tuple[Block, ...] = ()  # every visible block (empty without a model)
+    dom: DomCounts = NO_DOM
 
 
 # trafilatura's fallback extractors (readability, jusText) stay on: without
@@ -99,9 +103,20 @@ def read_page(html: str, url: str | None = None, model: LineModel | None = None)
     if model is None:
         lines = tuple(line for line in extracted.text.split("\n") if line.strip())
         return JudgedPage(lines, (None,) * len(lines), extracted)
-    blocks = list(blocks_of(tree)) if tree is not None else []
+    blocks = tuple(blocks_of(tree)) if tree is not None else ()
     lines, verdicts = judge_blocks(blocks, block_matrix(blocks, extracted.text), model)
-    return JudgedPage(lines, verdicts, extracted)
+    return JudgedPage(lines, verdicts, extracted, blocks, dom_counts(tree))
+
+
+def page_headline(extracted_title: str | None, blocks: Sequence[Block]) -> str | None:
+    """The page's headline: trafilatura's title unless it is a label or a date, else the first such <h1>.
+
+    An extractor's title can be a share label ('Share this:') or a section's
+    heading; the page's own <h1> is the fallback.
+    """
+    if extracted_title and plausible_title(extracted_title):
+        return extracted_title
+    return next((block.text for block in blocks if block.tag == "h1" and plausible_title(block.text)), None)
 
 
 def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) -> tuple[tuple[str, ...], tuple[str | None, ...]]:

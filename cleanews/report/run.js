@@ -3,7 +3,7 @@
 (function () {
   const PAGE_SIZE = 25;
   const docs = REPORT.docs;
-  const state = { query: "", rule: "", sort: "input", hideKept: false, limit: PAGE_SIZE };
+  const state = { query: "", rule: "", sort: "confidence", hideKept: false, limit: PAGE_SIZE };
   const clusterAnchor = new Map(REPORT.clusters.map((cluster, index) => [cluster.id, "cluster-" + index]));
 
   const list = document.getElementById("doc-list");
@@ -15,6 +15,7 @@
     el("option", { value: "*any" }, "With any removed line"),
     REPORT.rule_order.map((rule) => el("option", { value: rule }, `Removed by ${rule} (${REPORT.rule_docs[rule]} docs)`)));
   const sortSelect = el("select", { "aria-label": "Sort", onchange: () => update({ sort: sortSelect.value }) },
+    el("option", { value: "confidence" }, "Least confident first"),
     el("option", { value: "input" }, "Input order"),
     el("option", { value: "removed" }, "Most lines removed"),
     el("option", { value: "chars" }, "Most characters removed"),
@@ -46,7 +47,7 @@
     const params = new URLSearchParams(location.hash.slice(1));
     state.query = (params.get("q") || "").trim().toLowerCase();
     state.rule = params.get("rule") || "";
-    state.sort = ORDER[params.get("sort")] ? params.get("sort") : "input";
+    state.sort = ORDER[params.get("sort")] ? params.get("sort") : "confidence";
     state.hideKept = params.has("removed-only");
     search.value = params.get("q") || "";
     ruleSelect.value = state.rule;
@@ -58,7 +59,7 @@
     const params = new URLSearchParams();
     if (state.query) params.set("q", state.query);
     if (state.rule) params.set("rule", state.rule);
-    if (state.sort !== "input") params.set("sort", state.sort);
+    if (state.sort !== "confidence") params.set("sort", state.sort);
     if (state.hideKept) params.set("removed-only", "");
     history.replaceState(null, "", params.toString() ? "#" + params : location.pathname + location.search);
   }
@@ -81,7 +82,8 @@
   }
 
   const ORDER = {
-    input: () => 0,
+    confidence: () => 0,  // the order the page holds them in
+    input: (a, b) => a.index - b.index,
     removed: (a, b) => b.removed - a.removed,
     chars: (a, b) => b.removed_chars - a.removed_chars,
     id: (a, b) => a.id.localeCompare(b.id),
@@ -89,11 +91,11 @@
 
   function render() {
     const found = docs.filter(matches);
-    if (state.sort !== "input") found.sort(ORDER[state.sort]);
+    if (state.sort !== "confidence") found.sort(ORDER[state.sort]);
     list.replaceChildren(...found.slice(0, state.limit).map(card));
     if (!found.length) list.append(el("p", { className: "empty" }, "No document matches."));
     more.hidden = found.length <= state.limit;
-    const held = docs.length < REPORT.total_docs ? ` (the report holds the first ${docs.length} of ${REPORT.total_docs})` : "";
+    const held = docs.length < REPORT.total_docs ? ` (the report holds the ${docs.length} least confident of ${REPORT.total_docs})` : "";
     count.textContent = `${Math.min(found.length, state.limit)} of ${found.length} matching documents shown${held}`;
     for (const bar of document.querySelectorAll("#rule-chart g.bar")) bar.classList.toggle("active", bar.dataset.key === state.rule);
   }
@@ -102,6 +104,8 @@
     const meta = [];
     if (doc.title) meta.push(el("span", {}, highlighted(doc.id, state.query)));
     meta.push(el("span", { className: "badge" }, doc.source === "html" ? "from HTML" : "from text"));
+    if (doc.page_type) meta.push(el("span", { className: "badge" }, doc.page_type));
+    if (doc.confidence !== null) meta.push(el("span", {}, `confidence ${doc.confidence.toFixed(2)}`));
     if (doc.repaired) meta.push(el("span", { className: "badge" }, "encoding repaired"));
     if (doc.cluster && doc.cluster.size > 1) meta.push(clusterBadge(doc.cluster));
     meta.push(el("span", {}, doc.removed ? `${doc.removed} lines removed, ${doc.removed_chars} characters` : "nothing removed"));

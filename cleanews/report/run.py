@@ -9,6 +9,7 @@ for the texts of the largest clusters, so memory stays bounded on big runs.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -120,6 +121,12 @@ def interleave(text: str, removed: list[Record]) -> tuple[list[list[Any]], list[
     return rows, unplaced
 
 
+def review_order(record: Record) -> float:
+    """A record's confidence; records without one sort after every confidence."""
+    confidence = (record.get("cleaning") or {}).get("confidence")
+    return float(confidence) if isinstance(confidence, int | float) else 2.0
+
+
 def document_view(record: Record) -> Record:
     """What the page shows of one document."""
     cleaning = record.get("cleaning") or {}
@@ -131,6 +138,8 @@ def document_view(record: Record) -> Record:
         "title": record.get("title") if isinstance(record.get("title"), str) else None,
         "url": record.get("url") if isinstance(record.get("url"), str) else None,
         "source": cleaning.get("source", ""),
+        "confidence": cleaning.get("confidence") if isinstance(cleaning.get("confidence"), int | float) else None,
+        "page_type": record.get("page_type") if isinstance(record.get("page_type"), str) else None,
         "repaired": bool(cleaning.get("encoding_repaired")),
         "removed": len(removed),
         "removed_chars": sum(len(r["line"]) for r in removed),
@@ -188,11 +197,14 @@ def member_view(record: Record, representative: Record) -> Record:
 def run_report(path: str, config: RunReportConfig = RunReportConfig(), on_reject: Callable[[Reject], None] = lambda reject: None) -> str:
     """The review page of the run whose output is ``path``, as HTML."""
     totals = RunTotals()
-    shown: list[Record] = []
-    for record in read_records(path, on_reject):
+    worst: list[tuple[float, int, Record]] = []  # a heap of the least confident, the most confident on top
+    for index, record in enumerate(read_records(path, on_reject)):
         totals.add(record)
-        if len(shown) < config.max_documents:
-            shown.append(document_view(record))
+        heapq.heappush(worst, (-review_order(record), -index, record))
+        if len(worst) > config.max_documents:
+            heapq.heappop(worst)
+    shown = [document_view(record) | {"index": -negative_index}
+             for _, negative_index, record in sorted(worst, key=lambda entry: (-entry[0], -entry[1]))]
     clusters = cluster_views(path, largest_clusters(totals, config.max_clusters), config) if config.max_cluster_members else []
     rule_order = [rule for rule, _ in totals.lines_by_rule.most_common()]
     data = {

@@ -1,0 +1,243 @@
+"""What kind of page a document is, and how well it was probably cleaned.
+
+Two small models read one feature vector per page (``page_features``):
+
+- ``page_type``: a softmax regression over the page's shape, naming it
+  ``article``, ``listing`` (section fronts, tag and search pages, grids of
+  teasers or products), ``forum``, ``product``, ``documentation`` or
+  ``service``;
+- ``confidence``: a ridge regression estimating the word F1 of the cleaned
+  text against what a person would keep, clipped to [0, 1].
+
+The features are general to the web, never words of one language: how the
+page's text is spread over its blocks (long prose against many short
+lines), link density, headings that are links (teaser grids), list and
+table share, form controls, code, prices and dates as digit shapes, the
+schema.org and Open Graph types the page declares, the URL's shape, and
+how much of the page the cleaner kept. Text mode has no DOM: its lines are
+the blocks and the DOM columns are zero, so it has models of its own.
+
+Weights ship as readable JSON (``page_model.json``), written by
+``benchmarks/train_page_model.py`` from the WCXB development split.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import numpy as np
+from lxml import etree
+
+from cleanews.clean.blocks import HEADING_TAGS, Block
+from cleanews.errors import CleanewsError
+
+PAGE_MODEL_FILE = "page_model.json"
+PAGE_TYPES = ("article", "listing", "forum", "product", "documentation", "service")
+WORD = re.compile(r"\w+")
+# A block of at least this many words is prose, not a teaser, label or menu item.
+PROSE_WORDS = 25
+
+# schema.org (JSON-LD, microdata) and Open Graph types, grouped by the page
+# type they declare. A shared vocabulary of the web, whatever the page's language.
+DECLARED_TYPES: dict[str, frozenset[str]] = {
+    "article": frozenset("article newsarticle blogposting report opinionnewsarticle analysisnewsarticle "
+                         "reportagenewsarticle liveblogposting scholarlyarticle".split()),
+    "listing": frozenset("collectionpage itemlist searchresultspage offercatalog breadcrumblist".split()),
+    "forum": frozenset("discussionforumposting qapage question answer comment socialmediaposting".split()),
+    "product": frozenset("product offer aggregateoffer productgroup aggregaterating".split()),
+    "documentation": frozenset("techarticle apireference softwaresourcecode softwareapplication howto".split()),
+    "service": frozenset("organization localbusiness contactpage aboutpage service faqpage professionalservice "
+                         "place event".split()),
+}
+_TYPE_VALUE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+_PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b")
+_DATE_SHAPE = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_URL_DATE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/|$)|(?:19|20)\d{2}-\d{2}-\d{2}")
+_URL_NUMBER = re.compile(r"\d{5,}")
+# Elements counted over the whole tree (many are skipped as blocks).
+COUNTED_TAGS = ("article", "time", "code", "img", "input", "textarea", "form", "h1", "button", "select")
+
+
+class ModelError(CleanewsError):
+    """The page model file does not fit this version of the code."""
+
+
+class DomCounts(NamedTuple):
+    """What the page's tree says beyond its visible blocks: element counts and declared types."""
+
+    tags: dict[str, int]
+    types: frozenset[str]  # schema.org and og:type names the page declares, lower case
+
+
+NO_DOM = DomCounts({}, frozenset())
+
+
+def dom_counts(tree: etree._Element | None) -> DomCounts:
+    """Element counts and declared page types of a parsed page (one pass in C for the counts)."""
+    if tree is None:
+        return NO_DOM
+    tags = Counter(element.tag for element in tree.iter(*COUNTED_TAGS))
+    values = [match for script in tree.xpath('//script[@type="application/ld+json"]/text()')
+              for match in _TYPE_VALUE.findall(script)]
+    values += [value.rsplit("/", 1)[-1] for value in tree.xpath("//@itemtype")]
+    values += tree.xpath('//meta[@property="og:type"]/@content')
+    names = frozenset(word.lower() for value in values for word in re.findall(r"[A-Za-z]+", value))
+    return DomCounts(dict(tags), names)
+
+
+def _log(value: float) -> float:
+    return math.log1p(value)
+
+
+def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
+    """How the page's words and blocks spread over kinds of blocks."""
+    words = max(sizes.sum(), 1.0)
+    count = max(len(blocks), 1)
+    texts = [block.text for block in blocks]
+    repeats = Counter(texts)
+    linked = np.array([block.link_density > 0.5 for block in blocks], dtype=bool)
+    headings = np.array([block.tag in HEADING_TAGS for block in blocks], dtype=bool)
+    in_tag = lambda tags: sum(size for block, size in zip(blocks, sizes, strict=True) if block.tag in tags)  # noqa: E731
+    return {
+        "log_page_words": _log(sizes.sum()),
+        "log_blocks": _log(len(blocks)),
+        "mean_block_words": _log(sizes.mean()) if len(blocks) else 0.0,
+        "longest_block": _log(sizes.max()) if len(blocks) else 0.0,
+        "prose_share": sizes[sizes >= PROSE_WORDS].sum() / words,
+        "short_share": float((sizes <= 4).sum()) / count,
+        "repeat_share": sum(n for n in repeats.values() if n > 1) / count,
+        "price_share": sum(1 for text in texts if _PRICE.search(text)) / count,
+        "date_share": sum(1 for text in texts if _DATE_SHAPE.search(text)) / count,
+        "question_share": sum(1 for text in texts if text.endswith("?")) / count,
+        "link_share": sum(block.link_chars for block in blocks) / max(sum(len(text) for text in texts), 1),
+        "linked_block_share": float(linked.sum()) / count,
+        "heading_share": float(headings.sum()) / count,
+        "log_linked_headings": _log(float((linked & headings).sum())),
+        "list_share": in_tag({"li", "dd", "dt"}) / words,
+        "table_share": in_tag({"td", "th"}) / words,
+        "pre_share": in_tag({"pre"}) / words,
+        "comment_share": sum(size for block, size in zip(blocks, sizes, strict=True) if "role:comment" in block.context) / words,
+    }
+
+
+def _kept(text: str, page_words: float) -> dict[str, float]:
+    lines = [line for line in text.split("\n") if line.strip()]
+    sizes = np.array([len(WORD.findall(line)) for line in lines], dtype=float)
+    kept = sizes.sum()
+    return {
+        "log_kept_words": _log(kept),
+        "kept_share": min(kept / max(page_words, 1.0), 1.0),
+        "log_kept_lines": _log(len(lines)),
+        "kept_prose_share": sizes[sizes >= PROSE_WORDS].sum() / max(kept, 1.0),
+    }
+
+
+def _url(url: str | None) -> dict[str, float]:
+    parts = urlsplit(url or "")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    last = segments[-1] if segments else ""
+    return {
+        "url_depth": float(len(segments)),
+        "url_root": float(bool(url) and not segments),
+        "url_date": float(bool(_URL_DATE.search(parts.path))),
+        "url_slug_words": _log(len(re.findall(r"[^\W_]+", last.rsplit(".", 1)[0]))),
+        "url_number": float(bool(_URL_NUMBER.search(parts.path))),
+        "url_query": float(bool(parts.query)),
+    }
+
+
+def _dom(dom: DomCounts) -> dict[str, float]:
+    counts = {f"log_{tag}s": _log(dom.tags.get(tag, 0)) for tag in COUNTED_TAGS}
+    return {**counts, **{f"declares_{kind}": float(bool(dom.types & types)) for kind, types in DECLARED_TYPES.items()}}
+
+
+def page_feature_dict(blocks: Sequence[Block], kept_text: str, url: str | None, dom: DomCounts = NO_DOM) -> dict[str, float]:
+    """The page's features by name: its blocks (or text lines), what the cleaner kept, its URL and tree."""
+    sizes = np.array([len(WORD.findall(block.text)) for block in blocks], dtype=float)
+    return {**_shares(blocks, sizes), **_kept(kept_text, sizes.sum()), **_url(url), **_dom(dom)}
+
+
+PAGE_FEATURE_NAMES = tuple(page_feature_dict([], "", None))
+
+
+def page_features(blocks: Sequence[Block], kept_text: str, url: str | None, dom: DomCounts = NO_DOM) -> np.ndarray:
+    values = page_feature_dict(blocks, kept_text, url, dom)
+    return np.array([values[name] for name in PAGE_FEATURE_NAMES])
+
+
+class PageView(NamedTuple):
+    """What the page models read of one cleaned page."""
+
+    mode: str  # "html" or "text": which models
+    blocks: tuple[Block, ...]  # the page's visible blocks, or the input text's lines
+    kept_text: str  # the cleaned body
+    url: str | None
+    dom: DomCounts = NO_DOM
+
+    def features(self) -> np.ndarray:
+        return page_features(self.blocks, self.kept_text, self.url, self.dom)
+
+
+def text_blocks(text: str) -> list[Block]:
+    """A plain text's lines as blocks without DOM context (text mode's page)."""
+    return [Block(line.strip(), "p", frozenset(), 0, ()) for line in text.split("\n") if line.strip()]
+
+
+@dataclass(frozen=True)
+class PageModels:
+    """One mode's two models over standardised page features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    type_weights: np.ndarray  # features x PAGE_TYPES
+    type_bias: np.ndarray
+    confidence_weights: np.ndarray
+    confidence_bias: float
+
+    def type_probabilities(self, features: np.ndarray) -> np.ndarray:
+        scores = ((features - self.mean) / self.scale) @ self.type_weights + self.type_bias
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
+
+    def page_type(self, features: np.ndarray) -> str:
+        return PAGE_TYPES[int(np.argmax(self.type_probabilities(features)))]
+
+    def confidence(self, features: np.ndarray) -> float:
+        estimate = ((features - self.mean) / self.scale) @ self.confidence_weights + self.confidence_bias
+        return round(float(np.clip(estimate, 0.0, 1.0)), 3)
+
+
+def models_from_dict(data: dict) -> PageModels:
+    names = tuple(feature["name"] for feature in data["features"])
+    if names != PAGE_FEATURE_NAMES:
+        raise ModelError(f"page model features {names} do not match the code's {PAGE_FEATURE_NAMES}; retrain it")
+    if tuple(data["page_types"]) != PAGE_TYPES:
+        raise ModelError(f"page model types {data['page_types']} are not {PAGE_TYPES}; retrain it")
+    column = lambda key: np.array([float(feature[key]) for feature in data["features"]])  # noqa: E731
+    return PageModels(
+        mean=column("mean"),
+        scale=column("scale"),
+        type_weights=np.array([[float(feature["type_weights"][kind]) for kind in PAGE_TYPES] for feature in data["features"]]),
+        type_bias=np.array([float(data["type_bias"][kind]) for kind in PAGE_TYPES]),
+        confidence_weights=column("confidence_weight"),
+        confidence_bias=float(data["confidence_bias"]),
+    )
+
+
+@functools.cache
+def load_page_models(mode: str) -> PageModels:
+    """The shipped models of one mode ("html" or "text"), read once per process."""
+    text = resources.files("cleanews.clean").joinpath(PAGE_MODEL_FILE).read_text(encoding="utf-8")
+    models = json.loads(text)["models"]
+    if mode not in models:
+        raise ModelError(f"no page model {mode!r} in {PAGE_MODEL_FILE}; it has {', '.join(sorted(models))}")
+    return models_from_dict(models[mode])
