@@ -10,7 +10,7 @@ cleaned once in both modes with the shipped line models (which never saw
 wcxb-dev), and what the page models read of it is cached in --cache, so
 later runs only refit.
 
-- page type: softmax regression, classes weighted to balance;
+- page type: softmax regression;
 - confidence: ridge regression of the cleaned text's word F1 (bag of
   words against the gold text), clipped to [0, 1].
 
@@ -126,17 +126,19 @@ def standardise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_softmax(design: np.ndarray, labels: np.ndarray, l2: float = TYPE_L2, steps: int = 3000) -> tuple[np.ndarray, np.ndarray]:
-    """Class-balanced ridge softmax regression by gradient descent (design already standardised)."""
-    classes = len(PAGE_TYPES)
-    onehot = np.eye(classes)[labels]
-    counts = np.maximum(onehot.sum(axis=0), 1)
-    row_weight = (len(labels) / (classes * counts))[labels]
-    weights, bias = np.zeros((design.shape[1], classes)), np.zeros(classes)
+    """Ridge softmax regression by gradient descent (design already standardised).
+
+    Classes keep their natural weights: balancing them raised article
+    precision (0.91 against 0.84) but cost more recall (0.81 against 0.89)
+    in grouped CV on the first 540 pages.
+    """
+    onehot = np.eye(len(PAGE_TYPES))[labels]
+    weights, bias = np.zeros((design.shape[1], len(PAGE_TYPES))), np.zeros(len(PAGE_TYPES))
     rate = 0.5
     for _ in range(steps):
         scores = design @ weights + bias
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        error = (scores / scores.sum(axis=1, keepdims=True) - onehot) * row_weight[:, None] / len(labels)
+        error = (scores / scores.sum(axis=1, keepdims=True) - onehot) / len(labels)
         weights -= rate * (design.T @ error + l2 * weights / len(labels))
         bias -= rate * error.sum(axis=0)
     return weights, bias

@@ -61,6 +61,7 @@ DECLARED_TYPES: dict[str, frozenset[str]] = {
 _TYPE_VALUE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b")
 _DATE_SHAPE = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$")
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/|$)|(?:19|20)\d{2}-\d{2}-\d{2}")
 _URL_NUMBER = re.compile(r"\d{5,}")
 # Elements counted over the whole tree (many are skipped as blocks).
@@ -107,6 +108,7 @@ def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
     linked = np.array([block.link_density > 0.5 for block in blocks], dtype=bool)
     headings = np.array([block.tag in HEADING_TAGS for block in blocks], dtype=bool)
     in_tag = lambda tags: sum(size for block, size in zip(blocks, sizes, strict=True) if block.tag in tags)  # noqa: E731
+    in_context = lambda name: sum(size for block, size in zip(blocks, sizes, strict=True) if name in block.context)  # noqa: E731
     return {
         "log_page_words": _log(sizes.sum()),
         "log_blocks": _log(len(blocks)),
@@ -125,7 +127,14 @@ def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
         "list_share": in_tag({"li", "dd", "dt"}) / words,
         "table_share": in_tag({"td", "th"}) / words,
         "pre_share": in_tag({"pre"}) / words,
-        "comment_share": sum(size for block, size in zip(blocks, sizes, strict=True) if "role:comment" in block.context) / words,
+        "comment_share": in_context("role:comment") / words,
+        "related_share": in_context("role:related") / words,
+        "article_element_share": in_context("in:article") / words,
+        "content_role_share": in_context("role:content") / words,
+        "log_meta_blocks": _log(sum(1 for block in blocks if "role:meta" in block.context)),
+        "log_prose_blocks": _log(float((sizes >= PROSE_WORDS).sum())),
+        "heading_words": float(sizes[headings].mean()) if headings.any() else 0.0,
+        "sentence_share": sum(1 for text in texts if _SENTENCE_END.search(text)) / count,
     }
 
 
