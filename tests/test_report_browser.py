@@ -97,9 +97,9 @@ def test_report_page_renders_documents_rules_charts_and_clusters(pages: dict[str
     assert re.search(r'<li class="removed" data-rule="reading_time"><span class="rule" data-rule="reading_time"[^>]*>reading_time</span>'
                      r"<del>4 min read</del></li>", dom)
     assert dom.count('class="doc"') == 9
-    assert dom.count('<li class="removed"') == 13
+    assert dom.count('<li class="removed"') == 14  # 'By The Associated Press' in paper-local is a byline
     # Charts: one bar per rule that removed lines, and the cluster size columns.
-    assert len(re.findall(r'<g class="bar" data-key="[a-z_]+"', dom)) == 9
+    assert len(re.findall(r'<g class="bar" data-key="[a-z_]+"', dom)) == 10
     assert 'aria-label="Cluster size distribution"' in dom and '<rect class="column"' in dom
     # The wire story's cluster, four copies side by side, the trimmed one with its lost lines struck.
     cluster = dom[dom.index('id="cluster-0"'):]
