@@ -54,6 +54,10 @@ _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
 # Above this share of control bytes a file is binary, not text: text has
 # next to none, while random or compressed bytes have about 12%.
 MAX_CONTROL_SHARE = 0.05
+# JSON values nested deeper are rejected: news records nest a few levels, and
+# a value some hundreds deep cannot be pickled (to a worker process, between
+# Dask workers) nor copied without overflowing the stack.
+MAX_JSON_DEPTH = 100
 
 
 class Files(Protocol):
@@ -254,6 +258,11 @@ def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -
         return Reject(source, f"invalid JSON ({error.msg} {where} {error.colno})", line)
     except RecursionError:
         return Reject(source, "invalid JSON (nested too deeply to parse)", line)
+    except ValueError as error:  # a number Python or JSON cannot hold (from the hooks, or int())
+        reason = str(error) if isinstance(error, NonFiniteNumber) else f"an integer of more than {sys.get_int_max_str_digits()} digits"
+        return Reject(source, f"invalid JSON ({reason})", line)
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and json_depth(record) > MAX_JSON_DEPTH:
+        return Reject(source, f"JSON nested more than {MAX_JSON_DEPTH} deep", line)
     if not isinstance(record, dict):
         return Reject(source, f"a JSON {type(record).__name__}, not an object", record)
     return document_from_record(record, source, default_id, fields)
@@ -261,18 +270,61 @@ def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -
 
 def parse_json(line: str | bytes) -> Any:
     """``json.loads``, fast: orjson parses, and what it refuses (NaN, integers past 64 bits, lone
-    surrogates, bad JSON) goes to ``json``, so results and error messages are json's."""
+    surrogates, bad JSON) goes to ``json``, so results and error messages are json's (and
+    a number outside JSON, NaN or 1e400, is a NonFiniteNumber)."""
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line)
+        return json.loads(line, parse_constant=not_a_number, parse_float=finite_float)
+
+
+class NonFiniteNumber(ValueError):
+    """A number outside JSON: NaN, Infinity, or one too large for a double (``1e400``)."""
+
+
+def not_a_number(name: str) -> float:
+    raise NonFiniteNumber(f"{name} is not a JSON number")
+
+
+def finite_float(text: str) -> float:
+    """
+    >>> finite_float("1.5e3")
+    1500.0
+    """
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(f"the number {text[:40]} is too large for a double")
+    return value
+
+
+def json_depth(value: Any) -> int:
+    """How deep lists and objects nest in a parsed JSON value (a scalar is 0), without recursion.
+
+    >>> json_depth({"a": [1, {"b": []}]}), json_depth("x")
+    (3, 0)
+    """
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is not None:
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def document_from_record(record: dict[str, Any], source: str, default_id: str, fields: Fields) -> Item:
     """Map a JSON object onto a Document; other fields ride along in ``extra``."""
     text, html = record.get(fields.text), record.get(fields.html)
     raw_id = record.get(fields.id)
-    doc_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+    doc_id = default_id if raw_id is None or raw_id == "" else raw_id
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str):
+        return Reject(source, f"field {fields.id!r} is a {type(doc_id).__name__}, not a string or an integer", record)
+    if has_lone_surrogate(doc_id):
+        return Reject(source, f"field {fields.id!r} holds a lone surrogate (a \\ud800-\\udfff escape), "
+                              "which no UTF-8 file or index can store", record)
     for name, value in ((fields.text, text), (fields.html, html)):
         if value is not None and not isinstance(value, str):
             return Reject(source, f"field {name!r} is a {type(value).__name__}, not a string", record, doc_id)
@@ -282,6 +334,18 @@ def document_from_record(record: dict[str, Any], source: str, default_id: str, f
     metadata = {name: record[name] for name in ("title", "url", "date", "author") if isinstance(record.get(name), str)}
     extra = {key: value for key, value in record.items() if key not in consumed and key not in metadata}
     return Document(id=doc_id, text=text or "", html=html or None, source=source, extra=extra, **metadata)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """
+    >>> has_lone_surrogate("\\udc80x"), has_lone_surrogate("café")
+    (True, False)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(), files: Files = LOCAL) -> Item:

@@ -8,12 +8,18 @@ another, and the item comes back as a ``Failure`` naming why.
 
 Items are fed lazily: at most ``IN_FLIGHT_PER_WORKER`` per worker wait in
 the pool, so memory stays bounded on a corpus of any size.
+
+Items and results cross between processes as bytes pickled here, not by
+pebble: pebble pickles in a scheduler thread, and an item it cannot pickle
+(a value nested too deep) kills that thread and leaves the parent waiting
+for its result forever. Pickled here, such an item is a ``Failure`` at once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -58,11 +64,13 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
             yield item, function(item)
         return
     pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(warm_up,), context=_context())
-    window: deque[tuple[T, Future[R]]] = deque()
+    window: deque[tuple[T, Future[bytes] | Failure]] = deque()
+    call = _Pickled(function)
     try:
         for item in items:
-            window.append((item, pool.schedule(function, args=(item,), timeout=time_limit)))
-            while len(window) >= jobs * IN_FLIGHT_PER_WORKER or (window and window[0][1].done()):
+            payload = pickled(item)
+            window.append((item, payload if isinstance(payload, Failure) else pool.schedule(call, args=(payload,), timeout=time_limit)))
+            while len(window) >= jobs * IN_FLIGHT_PER_WORKER or (window and _ready(window[0][1])):
                 yield _outcome(window.popleft(), time_limit)
         while window:
             yield _outcome(window.popleft(), time_limit)
@@ -73,11 +81,37 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
         pool.join()
 
 
-def _outcome(task: tuple[T, Future[Any]], time_limit: float | None) -> tuple[T, Any]:
+def pickled(value: Any) -> bytes | Failure:
+    """``value`` as pickle bytes, or a Failure when it cannot be pickled."""
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    # RecursionError: nested too deep; the others: a value pickle cannot represent.
+    except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as error:
+        return Failure(f"cannot be passed to a worker process ({type(error).__name__}: {error})")
+
+
+@dataclass(frozen=True)
+class _Pickled:
+    """``function`` over pickled arguments, giving a pickled result (or a pickled Failure)."""
+
+    function: Callable[[Any], Any]
+
+    def __call__(self, payload: bytes) -> bytes:
+        result = pickled(self.function(pickle.loads(payload)))
+        return result if isinstance(result, bytes) else pickle.dumps(result)
+
+
+def _ready(task: Future[bytes] | Failure) -> bool:
+    return isinstance(task, Failure) or task.done()
+
+
+def _outcome(task: tuple[T, Future[bytes] | Failure], time_limit: float | None) -> tuple[T, Any]:
     """The item and its result, or a Failure saying why there is none."""
     item, future = task
+    if isinstance(future, Failure):
+        return item, future
     try:
-        return item, future.result()
+        return item, pickle.loads(future.result())
     except FutureTimeout:
         return item, Failure(f"timed out: took longer than the {time_limit:g} s limit (--time-limit)")
     except ProcessExpired as error:

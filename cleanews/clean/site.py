@@ -42,15 +42,24 @@ def line_key(host: str, line: str) -> int | None:
     words = " ".join(word.casefold() for word in WORD.findall(line))
     if not words:
         return None
-    return int.from_bytes(hashlib.blake2b(f"{host}\n{words}".encode("utf-8"), digest_size=8).digest(), "big")
+    # surrogatepass: a lone surrogate (from a "\ud800" escape in the input) has no plain UTF-8 form
+    key = f"{host}\n{words}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 
 
 def host_of(doc: Document) -> str | None:
-    """The site a document belongs to: its URL's host without 'www.'."""
+    """The site a document belongs to: its URL's host without 'www.'; None without a URL that parses.
+
+    >>> host_of(Document("a", "", url="https://www.example.com/x")), host_of(Document("b", "", url="http://[oops/x"))
+    ('example.com', None)
+    """
     if not doc.url:
         return None
     url = doc.url if "//" in doc.url else f"//{doc.url}"
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an invalid IPv6 host, or a netloc that NFKC changes (urlsplit refuses both)
+        return None
     return host.removeprefix("www.") or None
 
 
@@ -147,6 +156,10 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
     Template lines the document keeps (they were most of it: an author box,
     the furniture left after the article was lost) are marked in
     ``template_lines``, so that dedup does not compare pages through them.
+
+    A document keeps at least half its words: past that its long lines stay,
+    and if the short ones alone are still more than half, nothing goes (a
+    document made only of lines its site repeats is left whole, never emptied).
     """
     host = host_of(doc)
     if host is None or not templates.line_documents:
@@ -157,9 +170,11 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
         return doc
     removed = template
     sizes = [len(WORD.findall(line)) for line in lines]
-    if sum(size for size, is_template in zip(sizes, template, strict=True) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes):
+    if too_much(sizes, template):
         long_line = templates.config.long_line_words
         removed = [is_template and size < long_line for size, is_template in zip(sizes, template, strict=True)]
+    if too_much(sizes, removed):
+        removed = [False] * len(lines)
     kept = [number for number, gone in enumerate(removed) if not gone]
     template_lines = tuple(place for place, number in enumerate(kept) if template[number])
     if not any(removed):
@@ -174,6 +189,11 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
             source=cleaning.source,
         ),
     )
+
+
+def too_much(sizes: list[int], template: list[bool]) -> bool:
+    """Whether the template lines hold more than ``1 - MIN_KEPT_SHARE`` of the words."""
+    return sum(size for size, is_template in zip(sizes, template, strict=True) if is_template) > (1 - MIN_KEPT_SHARE) * sum(sizes)
 
 
 def site_boilerplate_step(items: Iterable[Item], templates: SiteTemplates) -> Iterator[Item]:

@@ -1,0 +1,136 @@
+"""Hostile input and careless commands (issue 14): never hang, never crash, never overwrite.
+
+Each class of hostile input gives a reject with its reason (or is kept, as
+stated) and the run goes on, on both engines; the commands that would
+overwrite an input or another output are refused before any work.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleanews import Document, Reject, RunConfig, run_corpus
+from cleanews.clean.site import SiteConfig, count_sites, host_of, line_key, strip_template
+from cleanews.io import read_path
+from cleanews.workers import Failure, ordered_map
+
+GOOD = {"id": "good", "text": "The mayor spoke on Monday about the new bridge over the river."}
+# One record of each hostile JSON-value class, and the reason each is rejected with.
+HOSTILE = [
+    ('{"id":"deep","text":"The mayor spoke.","x":' + "[" * 500 + "]" * 500 + "}", "JSON nested more than 100 deep"),
+    ('{"id":"big","text":"The mayor spoke.","n":' + "9" * 5000 + "}", "invalid JSON (an integer of more than 4300 digits)"),
+    ('{"id":"huge","text":"The mayor spoke.","n":1e400}', "invalid JSON (the number 1e400 is too large for a double)"),
+    ('{"id":"nan","text":"The mayor spoke.","n":NaN}', "invalid JSON (NaN is not a JSON number)"),
+    ('{"id":"inf","text":"The mayor spoke.","n":-Infinity}', "invalid JSON (-Infinity is not a JSON number)"),
+    ('{"id":"\\udc80x","text":"The mayor spoke."}',
+     "field 'id' holds a lone surrogate (a \\ud800-\\udfff escape), which no UTF-8 file or index can store"),
+    ('{"id":1.5,"text":"The mayor spoke."}', "field 'id' is a float, not a string or an integer"),
+    ('{"id":{"a":1},"text":"The mayor spoke."}', "field 'id' is a dict, not a string or an integer"),
+    ('{"id":true,"text":"The mayor spoke."}', "field 'id' is a bool, not a string or an integer"),
+]
+# Kept as they are: a bad url only means no site; lone surrogates outside the id are written escaped.
+KEPT = [
+    {"id": "ipv6", "text": "The council met on Tuesday.", "url": "http://[oops/x"},
+    {"id": "nfkc", "text": "The council met on Wednesday.", "url": "https://exa\uff03mple.com"},
+    {"id": "surrogate-host", "text": "The council met on Thursday.", "url": "http://\udc80.com/"},
+    {"id": "surrogate-text", "text": "The council met \ud800 on Friday.", "note": "\udfff"},
+    {"id": 7, "text": "The council met on Saturday."},
+]
+
+
+def hostile_file(path: Path) -> Path:
+    lines = [json.dumps(GOOD)] + [line for line, _ in HOSTILE] + [json.dumps(record) for record in KEPT]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_each_hostile_json_value_is_a_reject_with_its_reason(tmp_path: Path) -> None:
+    items = list(read_path(str(hostile_file(tmp_path / "in.jsonl"))))
+    rejects = [item for item in items if isinstance(item, Reject)]
+    assert [reject.reason for reject in rejects] == [reason for _, reason in HOSTILE]
+    assert [item.id for item in items if isinstance(item, Document)] == ["good", "ipv6", "nfkc", "surrogate-host", "surrogate-text", "7"]
+
+
+def run_hostile(tmp_path: Path, engine: str, **settings) -> tuple[list[dict], list[dict], object]:
+    """The hostile file through a whole run (clean, site step, dedup with an index): records out, rejects, stats."""
+    source = hostile_file(tmp_path / "in.jsonl")
+    # three documents of one host, so the site step has a template to look for
+    extra = [{"id": f"site{n}", "text": "The council met on Sunday.\nMore news from the city", "url": f"http://[oops/{n}"}
+             for n in range(3)]
+    with source.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record) + "\n" for record in extra)
+    config = RunConfig(inputs=(str(source),), output=str(tmp_path / "out"), rejects=str(tmp_path / "rejects.jsonl"),
+                       index=str(tmp_path / "seen.sqlite"), time_limit=None, **settings)
+    if engine == "dask":
+        pytest.importorskip("distributed")
+        import gzip
+
+        from cleanews.dask_engine import run_on_dask
+
+        stats = run_on_dask(config, workers=1)
+        out = [json.loads(line, parse_constant=no_constant) for line in gzip.open(tmp_path / "out" / "part-00000.jsonl.gz", "rt", encoding="utf-8")]
+    else:
+        stats = run_corpus(config)
+        out = [json.loads(line, parse_constant=no_constant) for line in (tmp_path / "out").read_text(encoding="utf-8").splitlines()]
+    rejects = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    return out, rejects, stats
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_run_over_hostile_values_accounts_for_every_record_in_valid_json(tmp_path: Path, engine: str) -> None:
+    out, rejects, stats = run_hostile(tmp_path, engine)
+    assert [reject["reason"] for reject in rejects] == [reason for _, reason in HOSTILE]
+    assert [record["id"] for record in out] == ["good", "ipv6", "nfkc", "surrogate-host", "surrogate-text", "7",
+                                                "site0", "site1", "site2"]
+    assert all(record["text"].strip() for record in out)
+    assert stats.records_in == len(out) + len(rejects) and not stats.unbalanced()
+    for line in (tmp_path / "rejects.jsonl").read_text(encoding="utf-8").splitlines():
+        json.loads(line, parse_constant=no_constant)  # strict JSON: no NaN or Infinity
+
+
+def no_constant(name: str) -> None:
+    raise AssertionError(f"{name} written: not JSON")
+
+
+def test_an_item_a_worker_cannot_be_given_is_a_failure_not_a_hang() -> None:
+    # Run in a subprocess with a timeout: before the fix the parent waited forever.
+    code = (
+        "from cleanews.workers import ordered_map\n"
+        "deep = []\n"
+        "for _ in range(5000): deep = [deep]\n"
+        "print([type(result).__name__ for _, result in ordered_map(len, [[1], deep, [2, 3]], jobs=2)])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "['int', 'Failure', 'int']", done.stderr
+
+
+def test_a_result_that_cannot_come_back_is_a_failure() -> None:
+    results = [result for _, result in ordered_map(nested, [3, 5000], jobs=1, time_limit=60)]
+    assert results[0] == [[[[]]]]
+    assert isinstance(results[1], Failure) and "cannot be passed" in results[1].reason
+
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("url", ["http://[oops/x", "https://exa\uff03mple.com", "http://\udc80.com/", "http://[::1/", "//\ud800"])
+def test_a_url_that_does_not_parse_has_no_host_and_never_raises(url: str) -> None:
+    doc = Document("d", "Line one\nLine two", url=url)
+    host = host_of(doc)
+    assert host is None or isinstance(host, str)
+    assert line_key(host or "x", "caf\udc80 line") is not None
+    count_sites([doc])
+
+
+def test_the_site_step_never_empties_a_document() -> None:
+    docs = [Document(f"d{n}", "Home News Sport\nSubscribe to the newsletter", url=f"http://example.com/{n}") for n in range(3)]
+    templates = count_sites(docs).templates(SiteConfig())
+    assert templates.is_template("example.com", "Home News Sport")
+    assert [strip_template(doc, templates).text for doc in docs] == [doc.text for doc in docs]
