@@ -29,7 +29,7 @@ import zstandard
 
 from cleanews.config import STDIN
 from cleanews.document import item_from_state, item_state
-from cleanews.errors import ResumeError
+from cleanews.errors import OutputError, ResumeError
 from cleanews.io import JsonlWriter, parse_json
 from cleanews.stats import Entry
 
@@ -79,9 +79,13 @@ class WorkDir:
                                   "run without --resume to start over")
             return
         self.remove()
-        os.makedirs(self.path)
-        with open(os.path.join(self.path, FINGERPRINT_FILE), "w", encoding="utf-8") as handle:
-            json.dump(fingerprint, handle)
+        try:
+            os.makedirs(self.path)
+            with open(os.path.join(self.path, FINGERPRINT_FILE), "w", encoding="utf-8") as handle:
+                json.dump(fingerprint, handle)
+        except OSError as error:
+            self.remove()
+            raise OutputError(self.path, error) from error
 
     def _fingerprint(self) -> dict[str, Any] | None:
         try:

@@ -40,3 +40,11 @@ class ResumeError(CleanewsError):
 
 class RunInterrupted(CleanewsError):
     """The run was stopped (Ctrl-C); the message says what was written and how to go on."""
+
+
+class OutputError(CleanewsError):
+    """An output (the output file, rejects, a checkpoint) cannot be written: read-only, disk full..."""
+
+    def __init__(self, path: str, error: OSError):
+        super().__init__(f"cannot write {path}: {error.strerror or error}")
+        self.path = path

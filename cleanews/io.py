@@ -23,7 +23,7 @@ import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -32,7 +32,7 @@ import zstandard
 
 from cleanews.config import STDIN, Fields, ReadLimits
 from cleanews.document import Document, Item, Reject
-from cleanews.errors import InputError
+from cleanews.errors import InputError, OutputError
 from cleanews.streams import (
     DecompressionBombError,
     LongLine,
@@ -84,19 +84,31 @@ class LocalFiles:
 
     @contextmanager
     def atomic(self, path: str) -> Iterator[IO[bytes]]:
-        """A temporary file beside ``path``, renamed over it when the block ends without an error (removed otherwise)."""
+        """A temporary file beside ``path``, renamed over it when the block ends without an error (removed otherwise).
+
+        The file gets the mode any file the user writes gets (0666 less the
+        umask), not the temporary's 0600. A failure to write (read-only,
+        disk full) is an OutputError naming ``path``.
+        """
         directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".cleanews-", suffix=".part", dir=directory)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".cleanews-", suffix=".part", dir=directory)
+        except OSError as error:
+            raise OutputError(path, error) from error
         try:
             with os.fdopen(handle, "wb") as raw:
                 yield raw
                 raw.flush()
                 os.fsync(raw.fileno())
-        except BaseException:
-            os.unlink(temporary)
+            os.chmod(temporary, 0o666 & ~current_umask())
+            os.replace(temporary, path)
+        except BaseException as error:
+            with suppress(OSError):
+                os.unlink(temporary)
+            if isinstance(error, OSError):  # the writer's own errors come as OutputError
+                raise OutputError(path, error) from error
             raise
-        os.replace(temporary, path)
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)
@@ -117,6 +129,12 @@ class LocalFiles:
 
 
 LOCAL = LocalFiles()
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def expand_inputs(inputs: list[str], files: Files = LOCAL) -> list[str]:
@@ -439,7 +457,10 @@ class JsonlWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         assert self._stream is not None, "use JsonlWriter in a with block"
-        self._stream.write(encode_record(record))
+        try:
+            self._stream.write(encode_record(record))
+        except OSError as error:  # disk full, a closed pipe
+            raise OutputError(self.path, error) from error
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if self._target is None:
@@ -449,8 +470,10 @@ class JsonlWriter:
             if self._stream is not self._raw:
                 assert self._stream is not None
                 self._stream.close()  # the compressor's end; the raw file stays open for the target
-        finally:
-            self._target.__exit__(exc_type, exc, tb)
+        except OSError as error:
+            self._target.__exit__(type(error), error, error.__traceback__)  # removes the temporary file, raises OutputError
+            raise OutputError(self.path, error) from error  # (a target that let it pass)
+        self._target.__exit__(exc_type, exc, tb)
 
 
 def encode_record(record: dict[str, Any]) -> bytes:

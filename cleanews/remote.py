@@ -7,11 +7,13 @@ The same readers, input expansion and atomic writer as the local engine's
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
+
+from cleanews.errors import OutputError
 
 
 class FsspecFiles:
@@ -26,14 +28,20 @@ class FsspecFiles:
         """Written under a temporary name, moved to ``path`` when the block ends without an error."""
         fs, target = fsspec.core.url_to_fs(path)
         temporary = f"{target}.incomplete"
-        fs.makedirs(fs._parent(target), exist_ok=True)
+        try:
+            fs.makedirs(fs._parent(target), exist_ok=True)
+        except OSError as error:
+            raise OutputError(path, error) from error
         try:
             with fs.open(temporary, "wb") as raw:
                 yield raw
-        except BaseException:
-            fs.rm(temporary)
+            fs.mv(temporary, target)
+        except BaseException as error:
+            with suppress(OSError):
+                fs.rm(temporary)
+            if isinstance(error, OSError):  # the writer's own errors come as OutputError
+                raise OutputError(path, error) from error
             raise
-        fs.mv(temporary, target)
 
     def is_dir(self, path: str) -> bool:
         fs, root = fsspec.core.url_to_fs(path)

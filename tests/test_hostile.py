@@ -134,3 +134,65 @@ def test_the_site_step_never_empties_a_document() -> None:
     templates = count_sites(docs).templates(SiteConfig())
     assert templates.is_template("example.com", "Home News Sport")
     assert [strip_template(doc, templates).text for doc in docs] == [doc.text for doc in docs]
+
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+
+    from cleanews.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def many_records(path: Path, count: int) -> Path:
+    path.write_text("".join(json.dumps({"id": f"d{n}", "text": f"The mayor spoke on Monday about bridge number {n}."}) + "\n"
+                            for n in range(count)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 64 KiB tmpfs (needs root; skipped otherwise), and a read-only one."""
+    disks = {"full": tmp_path / "full", "read-only": tmp_path / "ro"}
+    for name, options in (("full", "size=64k"), ("read-only", "ro")):
+        disks[name].mkdir()
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(disks[name])], capture_output=True)
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    yield disks
+    for disk in disks.values():
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.parametrize("checkpoint_every", ["100", "100000"])  # the checkpoint fills the disk, or the output does
+def test_a_full_disk_is_one_clear_error_and_leaves_no_temporary_file(tmp_path: Path, small_disk, checkpoint_every: str) -> None:
+    source = many_records(tmp_path / "in.jsonl", 2000)
+    result = invoke("clean", str(source), "-o", str(small_disk["full"] / "out.jsonl"), "--time-limit", "0", "-q",
+                    "--checkpoint-every", checkpoint_every)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("error: cannot write ") and \
+        result.output.endswith(": No space left on device\n"), result.output
+    assert not list(small_disk["full"].rglob("*.part")) and not (small_disk["full"] / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("where", ["output", "rejects"])
+def test_a_read_only_output_or_rejects_path_is_one_clear_error(tmp_path: Path, small_disk, where: str) -> None:
+    source = many_records(tmp_path / "in.jsonl", 3)
+    target = str(small_disk["read-only"] / "x.jsonl")
+    options = ["-o", target] if where == "output" else ["-o", str(tmp_path / "out.jsonl"), "--rejects", target]
+    result = invoke("clean", str(source), *options, "--time-limit", "0", "-q")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("error: cannot write ") and \
+        result.output.endswith(": Read-only file system\n"), result.output
+
+
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    source = many_records(tmp_path / "in.jsonl", 2)
+    old = os.umask(0o027)
+    try:
+        invoke("clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--rejects", str(tmp_path / "rejects.jsonl"), "-q")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o640
