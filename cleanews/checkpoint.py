@@ -30,7 +30,7 @@ import zstandard
 from cleanews.config import STDIN
 from cleanews.document import item_from_state, item_state
 from cleanews.errors import OutputError, ResumeError
-from cleanews.io import JsonlWriter, parse_json
+from cleanews.io import WORK_SUFFIX, JsonlWriter, parse_json
 from cleanews.stats import Entry
 
 FINGERPRINT_FILE = "run.json"
@@ -67,7 +67,7 @@ class WorkDir:
         if output == STDIN:
             return cls(tempfile.mkdtemp(prefix="cleanews-work-"))
         directory, name = os.path.split(os.path.abspath(output))
-        return cls(os.path.join(directory, f".{name}.cleanews-work"))
+        return cls(os.path.join(directory, f".{name}{WORK_SUFFIX}"))
 
     def start(self, fingerprint: dict[str, Any], resume: bool) -> None:
         """Keep the parts of an earlier run to resume (same fingerprint), or start clean (old work is removed)."""

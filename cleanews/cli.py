@@ -30,7 +30,7 @@ from cleanews.config import (
     SiteConfig,
 )
 from cleanews.document import Reject
-from cleanews.errors import CleanewsError, ResumeError, RunInterrupted
+from cleanews.errors import CleanewsError, OutputClash, ResumeError, RunInterrupted
 from cleanews.local_engine import run_corpus
 from cleanews.progress import terminal_progress
 from cleanews.report import bench_report, run_report, write_page
@@ -229,11 +229,12 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
         resume=options["resume"],
         checkpoint_every=options["checkpoint_every"],
         part_format=part_format or "jsonl",
+        stats=options["stats_path"],
     )
 
 
 def exit_status(error: CleanewsError) -> int:
-    if isinstance(error, ResumeError):  # the arguments do not match the checkpoint's
+    if isinstance(error, ResumeError | OutputClash):  # the arguments do not match the checkpoint's, or clash
         return EXIT_USAGE
     if isinstance(error, RunInterrupted):
         return EXIT_INTERRUPTED

@@ -222,6 +222,8 @@ class RunConfig:
     - ``part_format``: what the Dask engine writes its parts as, ``jsonl``
       (``part-NNNNN.jsonl.gz``) or ``parquet`` (``part-NNNNN.parquet``); the
       local engine writes the format of the output's name.
+    - ``stats``: where the run's counts go (``--stats``; written by the
+      caller): named here so that no input or other output is that file.
     """
 
     inputs: tuple[str, ...]
@@ -239,6 +241,7 @@ class RunConfig:
     resume: bool = False
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
     part_format: str = "jsonl"
+    stats: str | None = None
 
     def __post_init__(self) -> None:
         if self.part_format not in PART_FORMATS:

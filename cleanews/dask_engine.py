@@ -42,7 +42,7 @@ from cleanews.config import STDIN, RunConfig
 from cleanews.dedup import distributed
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import InputError
-from cleanews.io import JsonlWriter, expand_inputs, open_writer, read_path
+from cleanews.io import JsonlWriter, open_writer, read_path, run_inputs
 from cleanews.local_engine import fingerprint
 from cleanews.remote import FsspecFiles, is_local
 from cleanews.stats import FileStats, Stats, write_items
@@ -59,7 +59,7 @@ def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | 
     """Run ``config`` on the cluster at ``scheduler`` (a LocalCluster of ``workers`` processes when None)."""
     check_config(config)
     plan = Plan.of(config, step_list)
-    paths = expand_inputs(list(config.inputs), FILES)
+    paths = run_inputs(config, FILES)
     work = WorkDir.for_output(config.output) if is_local(config.output) else None
     if work is not None:
         work.start(fingerprint(config, plan, paths, FILES), config.resume)

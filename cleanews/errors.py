@@ -48,3 +48,7 @@ class OutputError(CleanewsError):
     def __init__(self, path: str, error: OSError):
         super().__init__(f"cannot write {path}: {error.strerror or error}")
         self.path = path
+
+
+class OutputClash(CleanewsError):
+    """An output of a run would overwrite one of its inputs or another of its outputs (refused before any work)."""

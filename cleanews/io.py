@@ -22,17 +22,16 @@ import sys
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from pathlib import Path
 from typing import IO, Any, Protocol
 
 import orjson
 import zstandard
 
-from cleanews.config import STDIN, Fields, ReadLimits
+from cleanews.config import STDIN, Fields, ReadLimits, RunConfig
 from cleanews.document import Document, Item, Reject
-from cleanews.errors import InputError, OutputError
+from cleanews.errors import InputError, OutputClash, OutputError
 from cleanews.streams import (
     DecompressionBombError,
     LongLine,
@@ -54,6 +53,8 @@ _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
 # Above this share of control bytes a file is binary, not text: text has
 # next to none, while random or compressed bytes have about 12%.
 MAX_CONTROL_SHARE = 0.05
+# A checkpoint work directory's name ends so (checkpoint.WorkDir); no run reads what is in one.
+WORK_SUFFIX = ".cleanews-work"
 # JSON values nested deeper are rejected: news records nest a few levels, and
 # a value some hundreds deep cannot be pickled (to a worker process, between
 # Dask workers) nor copied without overflowing the stack.
@@ -117,7 +118,16 @@ class LocalFiles:
         return os.path.isfile(path)
 
     def files_under(self, root: str) -> list[str]:
-        return [str(p) for p in Path(root).rglob("*") if p.is_file()]
+        """Every file under ``root``; symbolic links are followed, to files and to directories alike (each directory once)."""
+        found, seen = [], set()
+        for directory, subdirectories, names in os.walk(root, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in seen:  # a link back up the tree, or a second link to one directory
+                subdirectories.clear()
+                continue
+            seen.add(real)
+            found.extend(path for name in names if os.path.isfile(path := os.path.join(directory, name)))
+        return found
 
     def glob(self, pattern: str) -> list[str]:
         return [p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p)]
@@ -137,24 +147,62 @@ def current_umask() -> int:
     return mask
 
 
-def expand_inputs(inputs: list[str], files: Files = LOCAL) -> list[str]:
-    """Files named by paths, directories (searched recursively) and globs, in a stable order."""
+def expand_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = ()) -> list[str]:
+    """Files named by paths, directories (searched recursively) and globs, in a stable order.
+
+    A directory or glob never yields ``own`` paths (a run's outputs: a file,
+    or a directory and what it holds) nor checkpoint work directories
+    (``*.cleanews-work``): a run does not read back what runs write.
+    """
     paths: list[str] = []
+    resolved_own = [resolved(path) for path in own]
     for spec in inputs:
         if spec == STDIN:
             paths.append(STDIN)
         elif files.is_dir(spec):
-            found = sorted(p for p in files.files_under(spec) if is_supported(p))
+            found = sorted(p for p in files.files_under(spec) if is_supported(p) and not is_written(p, resolved_own))
             if not found:
                 raise InputError(f"{spec}: directory holds no .jsonl, .html, .txt, .warc or .parquet files")
             paths.extend(found)
         elif files.is_file(spec):
             paths.append(spec)
         else:
-            matches = sorted(files.glob(spec))
+            matches = sorted(p for p in files.glob(spec) if not is_written(p, resolved_own))
             if not matches:
                 raise InputError(f"{spec}: no such file, directory or matching glob")
             paths.extend(matches)
+    return paths
+
+
+def resolved(path: str) -> str:
+    """A local path with symlinks and ``..`` resolved; a URL (``s3://...``) as it is."""
+    return path if "://" in path else os.path.realpath(path)
+
+
+def is_written(path: str, resolved_own: list[str]) -> bool:
+    """Whether ``path`` is one of the ``resolved_own`` outputs, lies under one, or lies in a checkpoint work directory."""
+    real = resolved(path)
+    return any(part.endswith(WORK_SUFFIX) for part in real.split("/")[:-1]) or any(is_at(real, own) for own in resolved_own)
+
+
+def is_at(real: str, own: str) -> bool:
+    """Whether the resolved path ``real`` is ``own`` or lies under it."""
+    return real == own or real.startswith(own.rstrip("/") + "/")
+
+
+def run_inputs(config: RunConfig, files: Files = LOCAL) -> list[str]:
+    """The run's input files; refused (OutputClash) before any work when an output would overwrite an input or another output."""
+    outputs = [(option, path) for option, path in (("-o", config.output), ("--rejects", config.rejects),
+                                                   ("--stats", config.stats), ("--index", config.index))
+               if path is not None and path != STDIN]
+    paths = expand_inputs(list(config.inputs), files, [path for _, path in outputs])
+    for number, (option, path) in enumerate(outputs):
+        for other_option, other in outputs[:number]:
+            if resolved(path) == resolved(other):
+                raise OutputClash(f"{option} {path} is the same file as {other_option} {other}: give each output its own path")
+        clash = next((input_path for input_path in paths if input_path != STDIN and is_at(resolved(input_path), resolved(path))), None)
+        if clash is not None:
+            raise OutputClash(f"{option} {path} would overwrite the input {clash}: write it elsewhere")
     return paths
 
 

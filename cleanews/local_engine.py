@@ -26,7 +26,7 @@ from cleanews.checkpoint import Committed, WorkDir
 from cleanews.config import STDIN, RunConfig
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RunInterrupted
-from cleanews.io import LOCAL, Files, JsonlWriter, expand_inputs, open_writer, read_path
+from cleanews.io import LOCAL, Files, JsonlWriter, open_writer, read_path, run_inputs
 from cleanews.progress import ProgressBar, StageClock
 from cleanews.stats import Entry, FileStats, Stats, write_items
 from cleanews.steps import STEPS, CorpusStep, Plan, StepKind, run_document_steps, tagged
@@ -62,7 +62,7 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     """
     started = time.perf_counter()
     plan = Plan.of(config, step_list)
-    paths = expand_inputs(list(config.inputs))
+    paths = run_inputs(config)
     work = WorkDir.for_output(config.output)
     run = _Run(config, plan, paths, work, Stats(files=[FileStats(path) for path in paths]), on_reject, StageClock(), progress)
     work.start(fingerprint(config, plan, paths), config.resume)

@@ -196,3 +196,49 @@ def test_outputs_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["-o", "{in}"], "error: -o {in} would overwrite the input {in}: write it elsewhere"),
+    (["-o", "{dir}/o.jsonl", "--stats", "{dir}/./o.jsonl"], "error: --stats {dir}/./o.jsonl is the same file as -o {dir}/o.jsonl"),
+    (["-o", "{dir}/o.jsonl", "--rejects", "{dir}/sub/../in.jsonl"], "error: --rejects {dir}/sub/../in.jsonl would overwrite the input {in}"),
+    (["-o", "{dir}/o.jsonl", "--rejects", "{dir}/link.jsonl"], "error: --rejects {dir}/link.jsonl is the same file as -o {dir}/o.jsonl"),
+    (["-o", "{dir}/o.jsonl", "--index", "{in}"], "error: --index {in} would overwrite the input {in}"),
+])
+def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused_before_any_work(
+        tmp_path: Path, options: list[str], message: str) -> None:
+    source = many_records(tmp_path / "in.jsonl", 3)
+    before = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "o.jsonl")
+    names = {"in": str(source), "dir": str(tmp_path)}
+    result = invoke("run", str(source), *[option.format(**names) for option in options], "-q")
+    assert result.exit_code == 2
+    assert result.output.startswith(message.format(**names)), result.output
+    assert source.read_bytes() == before and not (tmp_path / "o.jsonl").exists() and not list(tmp_path.glob(".*cleanews-work"))
+
+
+def test_a_run_never_reads_its_own_outputs_or_work_directories(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    many_records(corpus / "in.jsonl", 5)
+    (corpus / ".old.jsonl.cleanews-work").mkdir()  # a killed run's checkpoint
+    many_records(corpus / ".old.jsonl.cleanews-work" / "part-000000.jsonl", 4)
+    for _ in range(2):  # the second run finds the first one's output in the directory
+        result = invoke("run", str(corpus), "-o", str(corpus / "out.jsonl"), "--rejects", str(corpus / "rejects.jsonl"),
+                        "--time-limit", "0")
+        assert result.exit_code == 0 and "records in: 5, out: 5, rejected: 0" in result.output, result.output
+
+
+def test_symlinked_directories_are_followed_like_symlinked_files(tmp_path: Path) -> None:
+    elsewhere, corpus = tmp_path / "elsewhere", tmp_path / "corpus"
+    elsewhere.mkdir()
+    corpus.mkdir()
+    many_records(elsewhere / "a.jsonl", 2)
+    (corpus / "linked-dir").symlink_to(elsewhere)
+    (corpus / "linked-file.jsonl").symlink_to(elsewhere / "a.jsonl")
+    (elsewhere / "loop").symlink_to(corpus)  # a cycle is walked once
+    from cleanews.io import expand_inputs
+
+    found = [Path(path).relative_to(corpus).as_posix() for path in expand_inputs([str(corpus)])]
+    assert found == ["linked-dir/a.jsonl", "linked-file.jsonl"]
