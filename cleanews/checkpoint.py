@@ -16,6 +16,7 @@ another fingerprint is refused, since its parts would not be this run's.
 
 from __future__ import annotations
 
+import glob
 import io
 import json
 import os
@@ -35,6 +36,8 @@ from cleanews.stats import Entry
 
 FINGERPRINT_FILE = "run.json"
 PART_PATTERN = "part-{:06d}.jsonl.zst"
+# The work directory of a run to stdout, in the temporary directory: the prefix, the run's pid, a random part.
+STDOUT_WORK_PREFIX = "cleanews-work-"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class WorkDir:
     def for_output(cls, output: str) -> WorkDir:
         """Next to the output file; in a fresh temporary directory for stdout (no resume there)."""
         if output == STDIN:
-            return cls(tempfile.mkdtemp(prefix="cleanews-work-"))
+            remove_abandoned_work()
+            return cls(tempfile.mkdtemp(prefix=f"{STDOUT_WORK_PREFIX}{os.getpid()}-"))
         directory, name = os.path.split(os.path.abspath(output))
         return cls(os.path.join(directory, f".{name}{WORK_SUFFIX}"))
 
@@ -149,3 +153,21 @@ class WorkDir:
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
+
+
+def remove_abandoned_work() -> None:
+    """Remove the stdout runs' work directories whose process is gone (killed: nothing else would ever remove them)."""
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), f"{STDOUT_WORK_PREFIX}*-*")):
+        pid = os.path.basename(path).removeprefix(STDOUT_WORK_PREFIX).split("-")[0]
+        if pid.isdigit() and not is_running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

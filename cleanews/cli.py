@@ -171,7 +171,7 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
         progress.count_in_background(list(config.inputs))
 
     def report_reject(reject: Reject) -> None:
-        text = f"rejected {reject.source}: {reject.reason}"
+        text = printable(f"rejected {reject.source}: {reject.reason}")
         if progress is not None:
             progress.message(text)
         else:
@@ -185,7 +185,7 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
     except CleanewsError as error:
         if progress is not None:
             progress.clear()
-        click.echo(str(error) if isinstance(error, RunInterrupted) else f"error: {error}", err=True)
+        click.echo(printable(str(error) if isinstance(error, RunInterrupted) else f"error: {error}"), err=True)
         sys.exit(exit_status(error))
     if progress is not None:
         progress.clear()
@@ -194,6 +194,15 @@ def run_command(options: dict[str, Any], clean: bool, dedup: bool) -> None:
     if not options["quiet"]:
         click.echo(stats.summary(), err=True)
     report_exit(stats, options["strict"])
+
+
+def printable(text: str) -> str:
+    r"""One line of a message: a newline, control character or lone surrogate (in a file name, say) escaped.
+
+    >>> printable("rejected a\nb.html: empty file")
+    'rejected a\\nb.html: empty file'
+    """
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 def run_dask(config: RunConfig, scheduler: str | None, on_reject: Callable[[Reject], None]) -> Stats:

@@ -14,6 +14,7 @@ import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from cleanews.errors import OutputError
+from cleanews.io import LOCAL
 
 
 class FsspecFiles:
@@ -51,11 +52,16 @@ class FsspecFiles:
         fs, root = fsspec.core.url_to_fs(path)
         return bool(fs.isfile(root))
 
+    # Local paths are expanded as the local engine expands them, so records name their files as given.
     def files_under(self, root: str) -> list[str]:
+        if is_local(root):
+            return LOCAL.files_under(root)
         fs, base = fsspec.core.url_to_fs(root)
         return [self._named(fs, path) for path in fs.find(base)]
 
     def glob(self, pattern: str) -> list[str]:
+        if is_local(pattern):
+            return LOCAL.glob(pattern)
         fs, base = fsspec.core.url_to_fs(pattern)
         return [self._named(fs, path) for path in fs.glob(base) if fs.isfile(path)]
 

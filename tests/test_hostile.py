@@ -161,7 +161,7 @@ def small_disk(tmp_path: Path):
             pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
     yield disks
     for disk in disks.values():
-        subprocess.run(["umount", str(disk)], capture_output=True)
+        subprocess.run(["umount", "--lazy", str(disk)], capture_output=True)  # lazy: a worker may still hold a file there
 
 
 @pytest.mark.parametrize("checkpoint_every", ["100", "100000"])  # the checkpoint fills the disk, or the output does
@@ -242,3 +242,37 @@ def test_symlinked_directories_are_followed_like_symlinked_files(tmp_path: Path)
 
     found = [Path(path).relative_to(corpus).as_posix() for path in expand_inputs([str(corpus)])]
     assert found == ["linked-dir/a.jsonl", "linked-file.jsonl"]
+
+
+def test_the_work_directory_of_a_killed_stdout_run_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    import tempfile
+
+    source = many_records(tmp_path / "in.jsonl", 2)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    abandoned = Path(tempfile.gettempdir()) / f"cleanews-work-{gone}-test"
+    abandoned.mkdir()
+    (abandoned / "part-000000.jsonl.zst").write_bytes(b"x")
+    result = invoke("clean", str(source), "--time-limit", "0", "-q")
+    assert result.exit_code == 0 and not abandoned.exists()
+
+
+def test_a_file_name_with_a_newline_is_escaped_on_stderr(tmp_path: Path) -> None:
+    bad = tmp_path / "two\nlines.jsonl"
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    result = invoke("clean", str(bad), "-o", str(tmp_path / "out.jsonl"), "--time-limit", "0")
+    first = result.output.splitlines()[0]
+    assert first == f"rejected {tmp_path}/two\\nlines.jsonl:1: empty record: no text in 'text' or 'html'"
+
+
+def test_dask_rejects_name_their_file_as_given_and_are_told(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("distributed")
+    from cleanews.dask_engine import run_on_dask
+
+    monkeypatch.chdir(tmp_path)
+    Path("corpus").mkdir()
+    Path("corpus/a.jsonl").write_text('{"id": "x"}\n' + json.dumps(GOOD) + "\n", encoding="utf-8")
+    told: list[Reject] = []
+    run_on_dask(RunConfig(inputs=("corpus",), output="out", rejects="rejects.jsonl", time_limit=None), workers=1,
+                on_reject=told.append)
+    assert [reject.source for reject in told] == ["corpus/a.jsonl:1"]
+    assert json.loads(Path("rejects.jsonl").read_text(encoding="utf-8"))["source"] == "corpus/a.jsonl:1"
