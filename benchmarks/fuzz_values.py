@@ -109,7 +109,7 @@ def one_run(scratch: Path, lines: list[str], engine: str, reasons: Counter[str])
         except ValueError as error:
             return f"{error}: {line[:300]}"
         if "reason" in record and "source" in record:
-            reasons[re.sub(r"\(.*|\d[\d.,]*\s*\w*", "…", record["reason"])[:70]] += 1
+            reasons[re.sub(r"\d[\d.,]*", "N", record["reason"])[:80]] += 1
         elif not record["text"].strip():
             return f"empty document written: {line[:300]}"
     return None
