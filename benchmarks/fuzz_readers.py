@@ -150,10 +150,14 @@ def main() -> int:
             os.remove(path)
     seconds = time.perf_counter() - started
     print(f"inputs tried: {args.inputs} (seed {args.seed}) in {seconds:.1f} s; failures: {failures}")
+    print_reasons(reasons)
+    return 1 if failures else 0
+
+
+def print_reasons(reasons: Counter[str]) -> None:
     print(f"rejects: {sum(reasons.values())}, by reason:")
     for reason, count in reasons.most_common():
         print(f"  {count:7d}  {reason}")
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+from fuzz_readers import print_reasons  # the sibling script (benchmarks/ is on the path)
+
 from cleanews import RunConfig, run_corpus
 
 FIELDS = ["id", "text", "html", "url", "title", "date", "author", "extra", "nested"]
@@ -137,9 +139,7 @@ def main() -> int:
     seconds = time.perf_counter() - started
     print(f"runs: {args.runs} of {args.records} records (seed {args.seed}, {args.engine}) in {seconds:.1f} s; failures: {failures}")
     print(f"hostile values: {sum(classes.values())} in {len(classes)} classes (value kind in field)")
-    print(f"rejects: {sum(reasons.values())}, by reason:")
-    for reason, count in reasons.most_common():
-        print(f"  {count:7d}  {reason}")
+    print_reasons(reasons)
     return 1 if failures else 0
 
 

@@ -97,19 +97,13 @@ class LocalFiles:
             handle, temporary = tempfile.mkstemp(prefix=".cleanews-", suffix=".part", dir=directory)
         except OSError as error:
             raise OutputError(path, error) from error
-        try:
+        with removed_on_failure(path, lambda: os.unlink(temporary)):
             with os.fdopen(handle, "wb") as raw:
                 yield raw
                 raw.flush()
                 os.fsync(raw.fileno())
             os.chmod(temporary, 0o666 & ~current_umask())
             os.replace(temporary, path)
-        except BaseException as error:
-            with suppress(OSError):
-                os.unlink(temporary)
-            if isinstance(error, OSError):  # the writer's own errors come as OutputError
-                raise OutputError(path, error) from error
-            raise
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)
@@ -119,7 +113,8 @@ class LocalFiles:
 
     def files_under(self, root: str) -> list[str]:
         """Every file under ``root``; symbolic links are followed, to files and to directories alike (each directory once)."""
-        found, seen = [], set()
+        found: list[str] = []
+        seen: set[str] = set()
         for directory, subdirectories, names in os.walk(root, followlinks=True):
             real = os.path.realpath(directory)
             if real in seen:  # a link back up the tree, or a second link to one directory
@@ -139,6 +134,19 @@ class LocalFiles:
 
 
 LOCAL = LocalFiles()
+
+
+@contextmanager
+def removed_on_failure(path: str, remove: Callable[[], None]) -> Iterator[None]:
+    """The block that writes ``path``'s temporary file; on an error ``remove`` it, and re-raise (an OSError as an OutputError)."""
+    try:
+        yield
+    except BaseException as error:
+        with suppress(OSError):
+            remove()
+        if isinstance(error, OSError):  # the writer's own errors come as OutputError already
+            raise OutputError(path, error) from error
+        raise
 
 
 def current_umask() -> int:

@@ -7,14 +7,14 @@ The same readers, input expansion and atomic writer as the local engine's
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import IO, Any
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from cleanews.errors import OutputError
-from cleanews.io import LOCAL
+from cleanews.io import LOCAL, removed_on_failure
 
 
 class FsspecFiles:
@@ -33,16 +33,10 @@ class FsspecFiles:
             fs.makedirs(fs._parent(target), exist_ok=True)
         except OSError as error:
             raise OutputError(path, error) from error
-        try:
+        with removed_on_failure(path, lambda: fs.rm(temporary)):
             with fs.open(temporary, "wb") as raw:
                 yield raw
             fs.mv(temporary, target)
-        except BaseException as error:
-            with suppress(OSError):
-                fs.rm(temporary)
-            if isinstance(error, OSError):  # the writer's own errors come as OutputError
-                raise OutputError(path, error) from error
-            raise
 
     def is_dir(self, path: str) -> bool:
         fs, root = fsspec.core.url_to_fs(path)
