@@ -80,7 +80,7 @@ def no_constant(name: str) -> None:
 
 def written_lines(path: Path) -> list[str]:
     if path.is_dir():
-        text = "".join(gzip.open(part, "rt", encoding="utf-8", newline="\n").read() for part in sorted(path.glob("*.jsonl.gz")))
+        text = "".join(gzip.open(part, "rt", encoding="utf-8", newline="\n").read() for part in sorted(path.glob("part-*.jsonl.gz")))
     else:
         text = path.read_bytes().decode("utf-8") if path.exists() else ""
     return text.split("\n")[:-1]  # not splitlines: U+2028 and the like are text inside a JSON string
