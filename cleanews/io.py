@@ -375,7 +375,7 @@ def json_depth(value: Any) -> int:
     """How deep lists and objects nest in a parsed JSON value (a scalar is 0), without recursion.
 
     >>> json_depth({"a": [1, {"b": []}]}), json_depth("x")
-    (3, 0)
+    (4, 0)
     """
     deepest, stack = 0, [(value, 0)]
     while stack:

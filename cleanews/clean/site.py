@@ -157,9 +157,8 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
     the furniture left after the article was lost) are marked in
     ``template_lines``, so that dedup does not compare pages through them.
 
-    A document keeps at least half its words: past that its long lines stay,
-    and if the short ones alone are still more than half, nothing goes (a
-    document made only of lines its site repeats is left whole, never emptied).
+    A document keeps at least half its words (past that its long lines
+    stay), and one made only of lines its site repeats is left whole, never emptied.
     """
     host = host_of(doc)
     if host is None or not templates.line_documents:
@@ -173,8 +172,8 @@ def strip_template(doc: Document, templates: SiteTemplates) -> Document:
     if too_much(sizes, template):
         long_line = templates.config.long_line_words
         removed = [is_template and size < long_line for size, is_template in zip(sizes, template, strict=True)]
-    if too_much(sizes, removed):
-        removed = [False] * len(lines)
+    if not any(size for size, gone in zip(sizes, removed, strict=True) if not gone):
+        removed = [False] * len(lines)  # never an empty document: one made only of its site's lines stays whole
     kept = [number for number, gone in enumerate(removed) if not gone]
     template_lines = tuple(place for place, number in enumerate(kept) if template[number])
     if not any(removed):
