@@ -151,7 +151,10 @@ def _kept(text: str, page_words: float) -> dict[str, float]:
 
 
 def _url(url: str | None) -> dict[str, float]:
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # an invalid IPv6 host, or a netloc NFKC changes: a URL that does not parse shows no shape
+        url, parts = None, urlsplit("")
     segments = [segment for segment in parts.path.split("/") if segment]
     last = segments[-1] if segments else ""
     return {
