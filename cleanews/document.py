@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,13 @@ class Document:
     # (they were most of the page); dedup does not compare them. Never written out.
     template_lines: tuple[int, ...] = ()
 
-    def replace(self, **changes: Any) -> Document:
+    def replace(self, **changes: Any) -> Self:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def is_duplicate(self) -> bool:
+        """In a cluster but not its representative: what ``drop_duplicates`` leaves out."""
+        return self.dedup is not None and not self.dedup.is_representative
 
     def to_record(self) -> dict[str, Any]:
         """The output JSON object: our fields first, then the carried ones."""
@@ -133,6 +138,22 @@ class Document:
         return cls(**{**state, "template_lines": tuple(state.get("template_lines", ())),
                       "cleaning": None if cleaning is None else Cleaning.from_dict(cleaning),
                       "dedup": None if dedup is None else DedupInfo(**dedup)})
+
+
+@dataclass(frozen=True)
+class CleanedDocument(Document):
+    """A Document the cleaner has been through: its ``cleaning`` is always there (what the cleaner did).
+
+    What ``clean_text``, ``clean_html`` and ``clean_document`` return, and
+    what the steps after cleaning keep (``replace`` keeps the type).
+    """
+
+    cleaning: Cleaning = Cleaning()
+
+    @classmethod
+    def of(cls, doc: Document, cleaning: Cleaning, **changes: Any) -> CleanedDocument:
+        fields = {item.name: getattr(doc, item.name) for item in dataclasses.fields(Document)}
+        return cls(**{**fields, **changes, "cleaning": cleaning})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
 from cleanews.clean.model import MODEL_FEATURES, load_model
 from cleanews.clean.stopwords import load_stopwords
 from cleanews.config import CleanConfig
-from cleanews.document import Cleaning, Document
+from cleanews.document import CleanedDocument, Cleaning, Document
+from cleanews.errors import RecordError
 
 if TYPE_CHECKING:
     from cleanews.clean.html import JudgedPage
@@ -42,22 +43,24 @@ def warm_up() -> None:
         load_page_models(name)  # one page model per mode, named like the line models
 
 
-def clean_text(text: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "") -> Document:
+def clean_text(text: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "") -> CleanedDocument:
     """Clean already-scraped plain text: repair, normalise, drop junk lines."""
     return clean_document(Document(id=doc_id, text=text), dataclasses.replace(config, mode="text"))
 
 
-def clean_html(html: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "", url: str | None = None) -> Document:
+def clean_html(html: str, config: CleanConfig = DEFAULT_CONFIG, doc_id: str = "", url: str | None = None) -> CleanedDocument:
     """Extract the article from an HTML page, then clean its text."""
     doc = Document(id=doc_id, text="", html=html, url=url)
     return clean_document(doc, dataclasses.replace(config, mode="html"))
 
 
-def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Document:
+def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> CleanedDocument:
     """Clean one document; metadata found in the page fills fields the record lacks.
 
     The cleaned record also says what kind of page it was (``page_type``) and
     how well it was probably cleaned (``cleaning.confidence``): ``page.py``.
+    Raises RecordError on empty input (no text and no page), which a run
+    rejects as an empty record too.
     """
     from cleanews.clean.page import load_page_models  # here: it reads blocks, which need trafilatura and lxml
 
@@ -68,10 +71,12 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Docum
     return cleaned.replace(page_type=models.page_type(features), cleaning=cleaning)
 
 
-def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[Document, PageView]:
+def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[CleanedDocument, PageView]:
     """The cleaned document (without page type and confidence) and what the page models read of it."""
     from cleanews.clean.page import NO_DOM, PageView, text_blocks
 
+    if not doc.text.strip() and not (doc.html or "").strip():
+        raise RecordError(doc.source or doc.id or "<text>", "empty record: no text or HTML to clean")
     use_html = config.mode == "html" or (config.mode == "auto" and bool(doc.html and doc.html.strip()))
     if use_html:
         result, metadata, repaired, page = clean_page(doc.html or "", doc.url, doc.title, config)
@@ -90,12 +95,8 @@ def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[Doc
              "author": metadata.get("author") or result.author}
     filled = {name: getattr(doc, name) or value for name, value in found.items() if value or getattr(doc, name)}
     body = "\n".join(result.lines)
-    cleaned = doc.replace(
-        text=body,
-        html=None,
-        cleaning=Cleaning(removed=result.removed, encoding_repaired=repaired, source="html" if use_html else "text"),
-        **filled,
-    )
+    cleaning = Cleaning(removed=result.removed, encoding_repaired=repaired, source="html" if use_html else "text")
+    cleaned = CleanedDocument.of(doc, cleaning, text=body, html=None, **filled)
     return cleaned, PageView("html" if use_html else "text", tuple(blocks), body, cleaned.url, dom)
 
 
