@@ -52,3 +52,7 @@ class OutputError(CleanewsError):
 
 class OutputClash(CleanewsError):
     """An output of a run would overwrite one of its inputs or another of its outputs (refused before any work)."""
+
+
+class WorkerStartError(CleanewsError):
+    """The worker processes that clean documents cannot start (the message says why and what to do)."""

@@ -23,12 +23,15 @@ import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
+
+from cleanews.errors import WorkerStartError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +41,12 @@ IN_FLIGHT_PER_WORKER = 4
 # Modules the fork server imports once, so a worker restarted after a timeout
 # starts in milliseconds instead of re-importing trafilatura (about a second).
 PRELOAD = ["cleanews.clean", "cleanews.clean.html", "cleanews.steps"]
+# How often a wait for a result checks that the pool is still alive.
+POLL_SECONDS = 0.5
+WORKERS_CANNOT_START = (
+    "worker processes could not start: each one imports the script that started the run, so in a script put "
+    "the code that runs cleanews under `if __name__ == \"__main__\":` (jobs=1 with time_limit=None needs no workers)"
+)
 
 
 @dataclass(frozen=True)
@@ -52,9 +61,12 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
     """``(item, function(item))`` for each item, in order, computed in ``jobs`` processes.
 
     With ``time_limit`` (seconds) an item that takes longer gives a Failure
-    and the others go on. Without one and with one job, everything runs in
-    this process. ``function`` must be picklable (a module-level function or
-    an instance of a module-level class); exceptions it raises propagate.
+    and the others go on; so does an item whose worker died, and every item
+    in the pool when the whole pool broke (a new pool takes the rest).
+    Without a time limit and with one job, everything runs in this process.
+    ``function`` must be picklable (a module-level function or an instance
+    of a module-level class); exceptions it raises propagate. Raises
+    WorkerStartError when the workers cannot start at all.
     ``warm_up`` (module-level too) runs once in each worker before its first
     item, outside any item's time limit: a worker started after a timeout
     must not spend its first item's time loading what every item needs.
@@ -63,22 +75,21 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int = 1,
         for item in items:
             yield item, function(item)
         return
-    pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(warm_up,), context=_context())
+    refuse_in_starting_worker()
+    pool = Workers(jobs, warm_up)
     window: deque[tuple[T, Future[bytes] | Failure]] = deque()
     call = _Pickled(function)
     try:
         for item in items:
             payload = pickled(item)
-            window.append((item, payload if isinstance(payload, Failure) else pool.schedule(call, args=(payload,), timeout=time_limit)))
+            window.append((item, payload if isinstance(payload, Failure) else pool.schedule(call, payload, time_limit)))
             while len(window) >= jobs * IN_FLIGHT_PER_WORKER or (window and _ready(window[0][1])):
-                yield _outcome(window.popleft(), time_limit)
+                yield pool.outcome(*window.popleft(), time_limit)
         while window:
-            yield _outcome(window.popleft(), time_limit)
-        pool.close()
+            yield pool.outcome(*window.popleft(), time_limit)
     finally:
-        # Left early (an error, Ctrl-C, the consumer stopped): stop the workers now.
+        # Done, or left early (an error, Ctrl-C, the consumer stopped): stop the workers now.
         pool.stop()
-        pool.join()
 
 
 def pickled(value: Any) -> bytes | Failure:
@@ -105,17 +116,64 @@ def _ready(task: Future[bytes] | Failure) -> bool:
     return isinstance(task, Failure) or task.done()
 
 
-def _outcome(task: tuple[T, Future[bytes] | Failure], time_limit: float | None) -> tuple[T, Any]:
-    """The item and its result, or a Failure saying why there is none."""
-    item, future = task
-    if isinstance(future, Failure):
-        return item, future
-    try:
-        return item, pickle.loads(future.result())
-    except FutureTimeout:
-        return item, Failure(f"timed out: took longer than the {time_limit:g} s limit (--time-limit)")
-    except ProcessExpired as error:
-        return item, Failure(f"worker process died ({describe_exit(error.exitcode)})")
+class Workers:
+    """A pebble pool, replaced by a new one when it breaks; knows whether a worker ever took an item."""
+
+    def __init__(self, jobs: int, warm_up: Callable[[], None] | None):
+        self.jobs = jobs
+        self.warm_up = warm_up
+        self.pool = self.new_pool()
+        self.worked = False
+
+    def new_pool(self) -> ProcessPool:
+        return ProcessPool(max_workers=self.jobs, initializer=_start_worker, initargs=(self.warm_up,), context=_context())
+
+    def schedule(self, function: Callable[[bytes], bytes], payload: bytes, time_limit: float | None) -> Future[bytes]:
+        if not self.pool.active:  # broke since the last item: its items are Failures already
+            self.stop()
+            self.pool = self.new_pool()
+        return self.pool.schedule(function, args=(payload,), timeout=time_limit)
+
+    def outcome(self, item: T, future: Future[bytes] | Failure, time_limit: float | None) -> tuple[T, Any]:
+        """The item and its result, or a Failure saying why there is none."""
+        if isinstance(future, Failure):  # it could not be handed over
+            return item, future
+        # pebble may leave a task queued forever when its pool breaks: wait while the pool lives.
+        while not wait([future], timeout=POLL_SECONDS).done and self.pool.active:
+            pass
+        try:
+            result = future.result(timeout=0)
+        except FutureTimeout:
+            if not future.done():  # the pool broke under it
+                return self.broken(item, BrokenProcessPool("the pool stopped"))
+            self.worked = True
+            return item, Failure(f"timed out: took longer than the {time_limit:g} s limit (--time-limit)")
+        except ProcessExpired as error:
+            self.worked = True
+            return item, Failure(f"worker process died ({describe_exit(error.exitcode)})")
+        except BrokenProcessPool as error:
+            return self.broken(item, error)
+        self.worked = True
+        return item, pickle.loads(result)
+
+    def broken(self, item: T, error: BrokenProcessPool) -> tuple[T, Failure]:
+        if not self.worked:
+            raise WorkerStartError(WORKERS_CANNOT_START + f" ({error})") from None
+        return item, Failure(f"the pool of worker processes broke ({error}); the rest goes on in a new one")
+
+    def stop(self) -> None:
+        self.pool.stop()
+        self.pool.join()
+
+
+def refuse_in_starting_worker() -> None:
+    """Exit quietly when this is a worker process importing a script that starts a run outside a ``__main__`` guard.
+
+    Such a worker would start workers of its own, without end; it stops,
+    and the run that started it raises WorkerStartError, which says so.
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise SystemExit(1)
 
 
 def describe_exit(code: int) -> str:
