@@ -2,20 +2,23 @@
 
 The library API in one place::
 
-    from cleanews import clean_text, clean_html, Deduplicator
-    doc = clean_text(raw)          # Document: .text, .title, .url, .cleaning.removed
+    from cleanews import clean_text, clean_html, read_records, run_steps, RunConfig
+    doc = clean_text(raw)          # CleanedDocument: .text, .title, .url, .cleaning.removed
+    items = run_steps(read_records(dicts), RunConfig())   # what `cleanews run` does, over records
 """
 
 from cleanews.clean import clean_document, clean_html, clean_text
 from cleanews.config import CleanConfig, DedupConfig, Fields, RunConfig
 from cleanews.dedup import Deduplicator
-from cleanews.document import Cleaning, DedupInfo, Document, Reject, Removal
-from cleanews.io import JsonlWriter, read_inputs
+from cleanews.document import CleanedDocument, Cleaning, DedupInfo, Document, Item, Reject, Removal
+from cleanews.errors import CleanewsError, RecordError
+from cleanews.io import JsonlWriter, read_inputs, read_records
 from cleanews.local_engine import run_corpus
-from cleanews.steps import clean_step, dedup_step
+from cleanews.steps import STEPS, Clean, CorpusStep, Dedup, DocumentStep, SiteBoilerplate, clean_step, dedup_step, run_steps
 
 __all__ = [
-    "CleanConfig", "Cleaning", "DedupConfig", "DedupInfo", "Deduplicator", "Document", "Fields",
-    "JsonlWriter", "Reject", "Removal", "clean_document", "clean_html", "clean_step", "clean_text",
-    "dedup_step", "read_inputs", "RunConfig", "run_corpus",
+    "STEPS", "Clean", "CleanConfig", "CleanedDocument", "Cleaning", "CleanewsError", "CorpusStep", "Dedup", "DedupConfig",
+    "DedupInfo", "Deduplicator", "Document", "DocumentStep", "Fields", "Item", "JsonlWriter", "RecordError", "Reject",
+    "Removal", "RunConfig", "SiteBoilerplate", "clean_document", "clean_html", "clean_step", "clean_text", "dedup_step",
+    "read_inputs", "read_records", "run_corpus", "run_steps",
 ]

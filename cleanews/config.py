@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 MODES = ("auto", "html", "text")
 STDIN = "-"  # as an input: stdin; as an output: stdout
@@ -20,6 +21,11 @@ DEFAULT_TIME_LIMIT = 5.0
 # Records per checkpoint part: about half a minute of HTML cleaning on two
 # cores, so a killed run loses little; parts stay a few MB.
 DEFAULT_CHECKPOINT_EVERY = 1000
+
+
+def all_cores() -> int:
+    """Worker processes by default: one per core, as the CLI's ``--jobs``."""
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -210,8 +216,14 @@ PART_FORMATS = ("jsonl", "parquet")
 class RunConfig:
     """One corpus run: which steps, on what, into where.
 
+    The CLI builds one from its options and the library takes it as is, with
+    the same defaults: ``RunConfig()`` is ``cleanews run``, ``RunConfig(dedup=None)``
+    is ``cleanews clean``, ``RunConfig(clean=None)`` is ``cleanews dedup``.
+    ``inputs`` and ``output`` are for ``run_corpus``; ``run_steps`` takes records.
+
     - ``clean``, ``site`` or ``dedup`` is None to skip that step; ``site``
       (lines recurring across a site's documents) runs only after cleaning.
+    - ``jobs``: worker processes for the document steps (default: all cores).
     - ``rejects``: a JSONL file for rejected records (source, id, reason, record).
     - ``time_limit``: seconds one document may take to clean (None: no limit).
     - ``resume``: reuse the checkpoint of an interrupted run with the same
@@ -226,7 +238,7 @@ class RunConfig:
       caller): named here so that no input or other output is that file.
     """
 
-    inputs: tuple[str, ...]
+    inputs: tuple[str, ...] = ()
     output: str = STDIN
     rejects: str | None = None
     fields: Fields = Fields()
@@ -236,7 +248,7 @@ class RunConfig:
     dedup: DedupConfig | None = DedupConfig()
     drop_duplicates: bool = False
     index: str | None = None  # persistent dedup index (SQLite file) shared by runs
-    jobs: int = 1
+    jobs: int = field(default_factory=all_cores)
     time_limit: float | None = DEFAULT_TIME_LIMIT
     resume: bool = False
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY

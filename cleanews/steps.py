@@ -18,12 +18,13 @@ A new step is a class here (or anywhere) and a line in ``STEPS``::
         def configured(cls, config): return cls()
         def apply(self, doc): return doc if len(doc.text) > 200 else Reject.of(doc, "too short")
 
-The library's iterator steps (``clean_step``, ``dedup_step``) are the same
-steps over one stream::
+``run_steps`` takes the step list over one stream of items, with the
+settings of a run (``RunConfig``, which the CLI builds from its options)::
 
-    items = read_inputs(["pages.jsonl.gz"])
-    items = clean_step(items, CleanConfig(), jobs=4, time_limit=5)
-    items = dedup_step(items, DedupConfig())
+    items = run_steps(read_records(dicts), RunConfig())   # what `cleanews run` does to them
+    items = run_steps(items, RunConfig(), steps=(Clean, DropShort, SiteBoilerplate, Dedup))
+
+``clean_step`` and ``dedup_step`` are one step each.
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from cleanews.clean import clean_document, warm_up
 from cleanews.clean.site import SiteCounts, SiteTemplates, count_sites, site_boilerplate_step
-from cleanews.config import CleanConfig, DedupConfig, RunConfig, SiteConfig
+from cleanews.config import DEFAULT_TIME_LIMIT, CleanConfig, DedupConfig, RunConfig, SiteConfig, all_cores
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.deduplicator import Sketched, sketch_settings
 from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_block
 from cleanews.document import Document, Item, Reject
+from cleanews.errors import RecordError
 from cleanews.workers import Failure, ordered_map
 
 State = TypeVar("State")
@@ -291,6 +293,8 @@ class DocumentSteps:
             doc = item
             try:
                 item = step.apply(doc)
+            except RecordError as error:  # the step's own verdict on this record
+                item = Reject.of(doc, error.reason)
             # The extractor and parsers are third-party code that can raise
             # anything on a hostile page; one page must not end the run, so
             # this is the one place where any error becomes a named reject.
@@ -318,10 +322,25 @@ def run_document_steps(items: Iterable[Item], steps: Sequence[DocumentStep], job
             yield result
 
 
-def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs: int = 1,
-               time_limit: float | None = None) -> Iterator[Item]:
-    """Clean documents in ``jobs`` processes (see ``run_document_steps``); the output order is the input order."""
-    return run_document_steps(items, [Clean(config)], jobs, time_limit)
+def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs: int | None = None,
+               time_limit: float | None = DEFAULT_TIME_LIMIT) -> Iterator[Item]:
+    """Clean documents in ``jobs`` processes (default: all cores; see ``run_document_steps``), in input order."""
+    return run_document_steps(items, [Clean(config)], jobs or all_cores(), time_limit)
+
+
+def run_steps(items: Iterable[Item], config: RunConfig = RunConfig(), steps: Sequence[StepKind] = STEPS) -> Iterator[Item]:
+    """The items through the ``steps`` that ``config`` sets up, as a run takes them (inputs and output aside).
+
+    Document steps run in ``config.jobs`` worker processes under
+    ``config.time_limit``; each corpus step then sees the whole stream (it
+    waits in a spool file). With ``config.drop_duplicates`` duplicates are
+    left out; every other item comes out, a Document or a Reject, in input order.
+    """
+    plan = Plan.of(config, steps)
+    found = run_document_steps(items, plan.document_steps, config.jobs, config.time_limit)
+    for step in plan.corpus_steps:
+        found = run_corpus_step(step, found)
+    return (item for item in found if not (config.drop_duplicates and isinstance(item, Document) and item.is_duplicate))
 
 
 def run_corpus_step(step: CorpusStep[Any, Any], items: Iterable[Item]) -> Iterator[Item]:
@@ -355,7 +374,7 @@ def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_
     whose id the index holds with another text becomes a Reject.
     """
     for item in run_corpus_step(Dedup(config, index), items):
-        if isinstance(item, Reject) or item.dedup is None or item.dedup.is_representative or not drop_duplicates:
+        if not (drop_duplicates and isinstance(item, Document) and item.is_duplicate):
             yield item
 
 
