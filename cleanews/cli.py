@@ -8,7 +8,6 @@ to stderr. Exit status: 0 done, 1 an input could not be read, 2 usage error,
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +27,7 @@ from cleanews.config import (
     RunConfig,
     RunReportConfig,
     SiteConfig,
+    all_cores,
 )
 from cleanews.document import Reject
 from cleanews.errors import CleanewsError, OutputClash, ResumeError, RunInterrupted
@@ -129,7 +129,18 @@ dedup_options = stack(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Command(click.Command):
+    """A command whose line in the top-level ``--help`` is its whole first docstring line, not cut at 45 characters."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or (self.help or "").strip().split("\n", 1)[0]
+
+
+class Group(click.Group):
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cleanews")
 def main() -> None:
     """Turn scraped news (HTML, WARC or text) into clean, deduplicated JSONL or Parquet."""
@@ -233,7 +244,7 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
         dedup=dedup_config(options) if dedup else None,
         drop_duplicates=options.get("drop_duplicates", False),
         index=options.get("index"),
-        jobs=options.get("jobs") or os.cpu_count() or 1,
+        jobs=options.get("jobs") or all_cores(),
         time_limit=options.get("time_limit") or None,
         resume=options["resume"],
         checkpoint_every=options["checkpoint_every"],
@@ -296,7 +307,10 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
     except (ValueError, CleanewsError) as error:
         raise click.ClickException(str(error)) from error
     names = ("cleanews",) + tuple(s for s in dict.fromkeys(systems) if s != "cleanews")
-    outputs = bench_outputs(cases, names, CleanConfig(mode=mode), jobs=jobs or os.cpu_count() or 1)
+    if "unchanged" in names and (pages := sum(not case.doc.text.strip() for case in cases)):
+        click.echo(f"warning: {pages} of {len(cases)} documents have HTML and no {text_field!r} text: 'unchanged' scores "
+                   f"them 0 (compare HTML with --compare trafilatura, or name the plain text with --text-field)", err=True)
+    outputs = bench_outputs(cases, names, CleanConfig(mode=mode), jobs=jobs or all_cores())
     results = score_outputs(cases, outputs)
     if html_path is not None:
         write_page(html_path, bench_report(cases, outputs, results, golden))

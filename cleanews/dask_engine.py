@@ -59,7 +59,8 @@ def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | 
     """Run ``config`` on the cluster at ``scheduler`` (a LocalCluster of ``workers`` processes when None)."""
     check_config(config)
     plan = Plan.of(config, step_list)
-    paths = run_inputs(config, FILES)
+    skipped: list[str] = []
+    paths = run_inputs(config, FILES, on_skip=skipped.append)
     work = WorkDir.for_output(config.output) if is_local(config.output) else None
     if work is not None:
         work.start(fingerprint(config, plan, paths, FILES), config.resume)
@@ -68,6 +69,7 @@ def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | 
     with connect(scheduler, workers or config.jobs) as client, dask.config.set({"dataframe.shuffle.method": "tasks"}):
         check_workers(client, config)
         stats = run_partitions(config, plan, paths, work, client, on_reject)
+    stats.files_skipped = len(skipped)
     if work is not None:
         work.remove()
     return stats

@@ -22,8 +22,9 @@ import sys
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 import orjson
@@ -47,6 +48,7 @@ TEXT_SUFFIXES = (".txt",)
 # Read by cleanews.warc and cleanews.parquet, imported when such a file comes: they need an extra.
 WARC_SUFFIXES = (".warc", ".warc.gz")
 PARQUET_SUFFIXES = (".parquet",)
+SUPPORTED_TEXT = ".jsonl (.gz, .zst), .html, .htm, .txt, .warc (.gz) and .parquet"
 
 # Control bytes other than tab, newline, form feed and carriage return, and DEL.
 _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
@@ -155,30 +157,38 @@ def current_umask() -> int:
     return mask
 
 
-def expand_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = ()) -> list[str]:
+def expand_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = (),
+                  on_skip: Callable[[str], None] = lambda path: None) -> list[str]:
     """Files named by paths, directories (searched recursively) and globs, in a stable order.
 
     A directory or glob never yields ``own`` paths (a run's outputs: a file,
     or a directory and what it holds) nor checkpoint work directories
-    (``*.cleanews-work``): a run does not read back what runs write.
+    (``*.cleanews-work``): a run does not read back what runs write. A file
+    named on its own must be a format cleanews reads (InputError otherwise);
+    other files in a directory or glob are skipped and told to ``on_skip``,
+    so the run can count them.
     """
     paths: list[str] = []
     resolved_own = [resolved(path) for path in own]
     for spec in inputs:
         if spec == STDIN:
             paths.append(STDIN)
-        elif files.is_dir(spec):
-            found = sorted(p for p in files.files_under(spec) if is_supported(p) and not is_written(p, resolved_own))
-            if not found:
-                raise InputError(f"{spec}: directory holds no .jsonl, .html, .txt, .warc or .parquet files")
-            paths.extend(found)
         elif files.is_file(spec):
+            if not is_supported(spec):
+                raise InputError(f"{spec}: cleanews does not read this kind of file; it reads {SUPPORTED_TEXT}")
             paths.append(spec)
         else:
-            matches = sorted(p for p in files.glob(spec) if not is_written(p, resolved_own))
-            if not matches:
+            found = sorted(p for p in (files.files_under(spec) if files.is_dir(spec) else files.glob(spec))
+                           if not is_written(p, resolved_own))
+            if not found:
                 raise InputError(f"{spec}: no such file, directory or matching glob")
-            paths.extend(matches)
+            supported = [path for path in found if is_supported(path)]
+            if not supported:
+                raise InputError(f"{spec}: holds no file cleanews reads ({SUPPORTED_TEXT})")
+            for path in found:
+                if not is_supported(path):
+                    on_skip(path)
+            paths.extend(supported)
     return paths
 
 
@@ -198,12 +208,13 @@ def is_at(real: str, own: str) -> bool:
     return real == own or real.startswith(own.rstrip("/") + "/")
 
 
-def run_inputs(config: RunConfig, files: Files = LOCAL) -> list[str]:
-    """The run's input files; refused (OutputClash) before any work when an output would overwrite an input or another output."""
+def run_inputs(config: RunConfig, files: Files = LOCAL, on_skip: Callable[[str], None] = lambda path: None) -> list[str]:
+    """The run's input files (others in its directories told to ``on_skip``); refused (OutputClash) before any work
+    when an output would overwrite an input or another output."""
     outputs = [(option, path) for option, path in (("-o", config.output), ("--rejects", config.rejects),
                                                    ("--stats", config.stats), ("--index", config.index))
                if path is not None and path != STDIN]
-    paths = expand_inputs(list(config.inputs), files, [path for _, path in outputs])
+    paths = expand_inputs(list(config.inputs), files, [path for _, path in outputs], on_skip)
     for number, (option, path) in enumerate(outputs):
         for other_option, other in outputs[:number]:
             if resolved(path) == resolved(other):
@@ -225,6 +236,26 @@ def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits
         yield from read_path(path, fields, limits, skipped=skipped)
 
 
+def read_records(records: Iterable[Any], fields: Fields = Fields(), source: str = "records") -> Iterator[Item]:
+    """Records (dicts, e.g. rows of an ETL job) as Documents, mapped as the CLI maps JSONL records, lazily.
+
+    ``fields`` names the id, text and HTML fields; ``title``, ``url``,
+    ``date`` and ``author`` are taken as given (they win over what the
+    cleaner detects) and other fields ride along. A record that is not a
+    dict, or has no text, becomes a Reject named ``SOURCE:N`` (1-based),
+    which is also the id of a record without one.
+
+    >>> [(type(item).__name__, item.id, item.source) for item in read_records([{"id": 7, "text": "Hi."}, {"text": "Ho."}, "x"])]
+    [('Document', '7', 'records:1'), ('Document', 'records:2', 'records:2'), ('Reject', None, 'records:3')]
+    """
+    for number, record in enumerate(records, start=1):
+        where = f"{source}:{number}"
+        if isinstance(record, dict):
+            yield document_from_record(record, where, where, fields)
+        else:
+            yield Reject(where, f"a {type(record).__name__}, not a dict", record)
+
+
 # path, fields, limits, files, and a counter for the file's entries that are
 # no records at all (a WARC's requests, redirects, images...), by reason
 Reader = Callable[[str, Fields, ReadLimits, Files, Counter[str]], Iterator[Item]]
@@ -236,7 +267,8 @@ def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLim
 
     Never raises on bad content: a file that cannot be opened or read on is a
     Reject. WARC records that are not pages are no records: they are counted
-    in ``skipped`` by reason.
+    in ``skipped`` by reason. Only stdin whose first line is not JSON at all (a page or
+    a text piped in) raises InputError, once, instead of a reject per line.
     """
     reader = read_jsonl_file if path == STDIN else reader_for(path) or read_jsonl_file
     return reader(path, fields, limits, files, Counter() if skipped is None else skipped)
@@ -300,7 +332,7 @@ def open_binary(path: str, limits: ReadLimits = ReadLimits()) -> Iterator[IO[byt
 def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
     """One Document or Reject per non-blank line of a JSONL stream (compressed or not)."""
     stem = "stdin" if label == STDIN else source_stem(label)
-    number = 0
+    number, seen_json = 0, False
     try:
         with decompressed(raw, label, limits) as stream:
             for number, line in enumerate(utf8_lines(stream, limits.max_record_bytes), start=1):
@@ -309,12 +341,23 @@ def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: Re
                     yield Reject(source, f"record is {format_size(line.size)}, over the "
                                          f"{format_size(limits.max_record_bytes)} cap (--max-record-size); not read")
                 elif line.strip():
-                    yield parse_jsonl_line(line, source, f"{stem}:{number}", fields)
+                    item = parse_jsonl_line(line, source, f"{stem}:{number}", fields)
+                    if label == STDIN and not seen_json and isinstance(item, Reject) and isinstance(item.record, str):
+                        raise InputError(stdin_not_jsonl(line))
+                    seen_json = True
+                    yield item
     except DecompressionBombError as error:
         yield Reject(f"{label}:{number + 1}", f"{error}; the rest of the file is not read")
     # A truncated or corrupt compressed file: what was read stays; say where it broke.
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as error:
         yield Reject(f"{label}:{number + 1}", f"cannot read further: {error}")
+
+
+def stdin_not_jsonl(first_line: bytes) -> str:
+    """Why a stdin whose first line is not JSON is refused whole, rather than rejected line by line."""
+    kind = "HTML" if first_line.lstrip().startswith(b"<") else "plain text, not JSON"
+    return (f"stdin is not JSONL: its first line is {kind}; cleanews reads stdin as JSONL (one JSON object a line). "
+            "Save a page as page.html or an article as article.txt and name the file instead of '-'")
 
 
 def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -> Item:

@@ -62,9 +62,11 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     """
     started = time.perf_counter()
     plan = Plan.of(config, step_list)
-    paths = run_inputs(config)
+    skipped: list[str] = []
+    paths = run_inputs(config, on_skip=skipped.append)
     work = WorkDir.for_output(config.output)
-    run = _Run(config, plan, paths, work, Stats(files=[FileStats(path) for path in paths]), on_reject, StageClock(), progress)
+    stats = Stats(files=[FileStats(path) for path in paths], files_skipped=len(skipped))
+    run = _Run(config, plan, paths, work, stats, on_reject, StageClock(), progress)
     work.start(fingerprint(config, plan, paths), config.resume)
     done = work.committed()
     stage, finished = ("cleaning" if plan.document_steps else "reading"), False

@@ -48,6 +48,7 @@ class Stats:
     duplicates_dropped: int = 0
     resumed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    files_skipped: int = 0  # files in input directories and globs that cleanews does not read
     encoding_repaired: int = 0
     lines_removed_by_rule: Counter[str] = field(default_factory=Counter)
     characters_out: int = 0
@@ -138,6 +139,9 @@ class Stats:
             + (f"; skipped {self.skipped.total()} WARC records that are no pages ("
                + ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common()) + ")" if self.skipped else ""),
         ]
+        if self.files_skipped:
+            lines.append(f"skipped {plural(self.files_skipped, 'file')} of the input directories and globs: "
+                         f"not a kind cleanews reads")
         if self.resumed:
             lines.append(f"resumed: {self.resumed} records were already done by the interrupted run")
         if self.lines_removed_by_rule:
@@ -146,7 +150,7 @@ class Stats:
             removed = sum(self.characters_removed_by_rule.values())
             lines.append(f"characters removed: {removed:,} ({removed / max(1, removed + self.characters_out):.1%} of the text)")
         if self.encoding_repaired:
-            lines.append(f"encoding repaired in {self.encoding_repaired} documents")
+            lines.append(f"encoding repaired in {plural(self.encoding_repaired, 'document')}")
         if self.clusters:
             sizes = ", ".join(f"{size}: {n}" for size, n in sorted(self.cluster_sizes.items()))
             lines.append(f"clusters: {self.clusters} ({self.clusters_with_duplicates} with duplicates; clusters by size {sizes})")
@@ -155,6 +159,14 @@ class Stats:
             rate = self.records_in / self.seconds_total
             lines.append(f"time: {seconds_text(self.seconds_total)} s ({stages}), {rate:,.1f} records/s")
         return "\n".join(lines)
+
+
+def plural(count: int, word: str) -> str:
+    """
+    >>> plural(1, "document"), plural(1200, "line")
+    ('1 document', '1,200 lines')
+    """
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def seconds_text(seconds: float) -> str:
@@ -175,7 +187,7 @@ def write_items(entries: Iterable[Entry], output: RecordSink, rejects: RecordSin
             on_reject(item)
             if rejects is not None:
                 rejects.write(item.to_record())
-        elif drop_duplicates and item.dedup is not None and not item.dedup.is_representative:
+        elif drop_duplicates and item.is_duplicate:
             stats.count_dropped(file)
         else:
             output.write(item.to_record())
