@@ -108,7 +108,7 @@
     if (doc.confidence !== null) meta.push(el("span", {}, `confidence ${doc.confidence.toFixed(2)}`));
     if (doc.repaired) meta.push(el("span", { className: "badge" }, "encoding repaired"));
     if (doc.cluster && doc.cluster.size > 1) meta.push(clusterBadge(doc.cluster));
-    meta.push(el("span", {}, doc.removed ? `${doc.removed} lines removed, ${doc.removed_chars} characters` : "nothing removed"));
+    meta.push(el("span", {}, doc.removed ? `${doc.removed} ${doc.removed === 1 ? "line" : "lines"} removed, ${doc.removed_chars} ${doc.removed_chars === 1 ? "character" : "characters"}` : "nothing removed"));
     if (doc.url) meta.push(el("a", { href: doc.url, rel: "noreferrer noopener", target: "_blank" }, doc.url));
     return el("article", { className: "doc", "data-id": doc.id },
       el("header", {}, el("h3", {}, highlighted(doc.title || doc.id, state.query)), el("div", { className: "meta" }, meta)),

@@ -23,6 +23,7 @@ from cleanews.io import open_binary
 from cleanews.report.diff import diff_texts
 from cleanews.report.page import figure, render_page, stat_cards
 from cleanews.report.svg import bar_chart, column_chart
+from cleanews.stats import plural
 
 Record = dict[str, Any]
 
@@ -225,20 +226,21 @@ def run_body(path: str, totals: RunTotals, clusters: list[Record]) -> str:
     with_duplicates = sum(n for size, n in sizes.items() if size > 1)
     cards = [
         ("documents", f"{totals.documents:,}", f"{totals.from_html:,} from HTML" if totals.from_html else ""),
-        ("lines removed", f"{removed_lines:,}", f"{len(totals.lines_by_rule)} rules"),
+        ("lines removed", f"{removed_lines:,}", plural(len(totals.lines_by_rule), "rule")),
         ("characters removed", f"{removed_chars:,}", f"{share:.1%} of the text"),
         ("encoding repaired", f"{totals.encoding_repaired:,}", "documents"),
     ]
     if totals.deduplicated:
         in_clusters = sum(size * n for size, n in sizes.items() if size > 1)
-        cards.append(("clusters", f"{len(totals.cluster_sizes):,}", f"{with_duplicates:,} with duplicates, {in_clusters:,} documents in them"))
+        cards.append(("clusters", f"{len(totals.cluster_sizes):,}", f"{with_duplicates:,} with duplicates, {plural(in_clusters, 'document')} in them"))
     rules = [(rule, n) for rule, n in totals.lines_by_rule.most_common()]
     charts = [figure("Lines removed per rule", bar_chart(rules, "Lines removed per rule") if rules else '<p class="empty">No line was removed.</p>',
                      "Click a bar to see the documents it removed lines from.", figure_id="rule-chart")]
     if totals.deduplicated:
         buckets = size_buckets(sizes)
         charts.append(figure("Cluster sizes", column_chart([b for b, _ in buckets], [("clusters", [n for _, n in buckets])],
-                                                          "Cluster size distribution", "documents in the cluster", "clusters")))
+                                                          "Cluster size distribution", "documents in the cluster", "clusters (log scale)",
+                                                          log_scale=True)))
     cluster_section = ""
     if totals.deduplicated:
         cluster_section = ('<section id="clusters"><h2>Largest duplicate clusters</h2>'

@@ -44,22 +44,35 @@ def bar_chart(rows: Sequence[tuple[str, float]], label: str, colour: str = PALET
 
 
 def column_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], label: str,
-                 x_title: str = "", y_title: str = "") -> str:
-    """Grouped vertical columns: one group per category, one column per series, with a y axis."""
+                 x_title: str = "", y_title: str = "", log_scale: bool = False) -> str:
+    """Grouped vertical columns: one group per category, one column per series, with a y axis.
+
+    ``log_scale``: a logarithmic y axis (0, 1, 10, 100...), so a column of 2
+    stays visible beside one of 300.
+    """
     left, bottom, top_margin = 48, 40, 24 if len(series) > 1 else 10
     width = CHART_WIDTH
     height = top_margin + PLOT_HEIGHT + bottom
-    step = nice_step(max((v for _, values in series for v in values), default=0))
-    y_max = step * max(1, math.ceil(max((v for _, values in series for v in values), default=0) / step))
+    highest = max((v for _, values in series for v in values), default=0)
+    if log_scale:
+        ticks = [0.0] + [10.0 ** power for power in range(max(1, math.ceil(math.log10(max(highest, 1)))) + 1)]
+    else:
+        step = nice_step(highest)
+        ticks = [tick * step for tick in range(max(1, math.ceil(highest / step)) + 1)]
+    y_max = ticks[-1]
+
+    def share(value: float) -> float:
+        return math.log10(1 + value) / math.log10(1 + y_max) if log_scale else value / y_max
+
     group_width = (width - left - 10) / max(1, len(categories))
     column_width = max(2.0, (group_width - 6) / max(1, len(series)))
     parts = [svg_open(width, height, label)]
-    parts.extend(y_axis(left, top_margin, width, y_max, step))
+    parts.extend(y_axis(left, top_margin, width, [(tick, share(tick)) for tick in ticks]))
     for c, category in enumerate(categories):
         x0 = left + c * group_width + 3
         for s, (name, values) in enumerate(series):
             value = values[c]
-            h = PLOT_HEIGHT * value / y_max
+            h = PLOT_HEIGHT * share(value)
             parts.append(
                 f'<rect class="column" x="{x0 + s * column_width:.1f}" y="{top_margin + PLOT_HEIGHT - h:.1f}" width="{column_width - 1:.1f}" '
                 f'height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(name)}, {escape(category)}: {format_number(value)}</title></rect>'
@@ -78,11 +91,11 @@ def svg_open(width: float, height: float, label: str) -> str:
             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>')
 
 
-def y_axis(left: float, top: float, width: float, y_max: float, step: float) -> list[str]:
+def y_axis(left: float, top: float, width: float, ticks: Sequence[tuple[float, float]]) -> list[str]:
+    """Grid lines and labels at ``(value, share of the plot height)`` ticks."""
     parts = []
-    for tick in range(round(y_max / step) + 1):
-        value = tick * step
-        y = top + PLOT_HEIGHT - PLOT_HEIGHT * value / y_max
+    for value, height_share in ticks:
+        y = top + PLOT_HEIGHT - PLOT_HEIGHT * height_share
         parts.append(f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{format_number(value)}</text>')
     return parts
