@@ -109,3 +109,38 @@ def test_bench_json_compare_and_gate(tmp_path: Path) -> None:
     gold_only = tmp_path / "harder.jsonl"
     gold_only.write_text(json.dumps({"id": "q", "text": "Completely different words here today", "gold": "The mayor opened the bridge"}) + "\n")
     assert invoke("bench", str(gold_only), "--min-f1", "0.5", "-j", "1").exit_code == 1
+
+
+@pytest.mark.parametrize(("piped", "kind"), [("<!DOCTYPE html>\n<html><body><p>Hi</p></body></html>\n", "HTML"),
+                                             ("Fire near Riverton\n\nThe fire grew on Wednesday.\n", "plain text")])
+def test_a_page_or_text_on_stdin_is_one_clear_error(piped: str, kind: str) -> None:
+    result = invoke("clean", "-", "-j", "1", "--time-limit", "0", input=piped)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: stdin is not JSONL: its first line is {kind}")
+    assert "rejected" not in result.stderr and "page.html" in result.stderr
+
+
+def test_a_named_file_of_another_format_is_an_error_and_skipped_files_are_counted(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id,text\n1,hello\n", encoding="utf-8")
+    result = invoke("clean", str(tmp_path / "a.csv"))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'a.csv'}: cleanews does not read this kind of file" in result.stderr
+    (tmp_path / "notes.md").write_text("# notes\n", encoding="utf-8")
+    (tmp_path / "story.txt").write_text("The council voted on Tuesday to close the library, officials said.\n", encoding="utf-8")
+    stats_path = tmp_path / "stats.json"
+    result = invoke("clean", str(tmp_path), "-j", "1", "--time-limit", "0", "--stats", str(stats_path))
+    assert result.exit_code == 0
+    assert "skipped 2 files of the input directories and globs" in result.stderr
+    assert json.loads(stats_path.read_text())["files_skipped"] == 2
+
+
+def test_bench_warns_when_unchanged_scores_html_without_text() -> None:
+    result = invoke("bench", str(GOLDEN), "--compare", "unchanged", "-j", "1")
+    assert result.exit_code == 0
+    assert "warning: 1 of 3 documents have HTML and no 'text' text: 'unchanged' scores them 0" in result.stderr
+
+
+def test_top_level_help_shows_whole_command_descriptions() -> None:
+    result = invoke("--help")
+    assert "Write a page to review a run: removed lines struck through with their rule, duplicates side by side." in \
+        " ".join(result.stdout.split())

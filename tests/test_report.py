@@ -156,3 +156,12 @@ def test_diff_of_very_many_lines_compares_the_first_ones_and_says_so() -> None:
     old = "\n".join("xy"[n % 2] for n in range(4000))
     rows = diff_texts(old, old)
     assert len(rows) == 1501 and rows[-1] == ["!", "Diff cut: only the first 1,500 lines of each text are compared."]
+
+
+def test_cluster_size_chart_is_on_a_log_scale_so_small_clusters_stay_visible() -> None:
+    from cleanews.report.svg import column_chart
+
+    svg = column_chart(["1", "2", "25"], [("clusters", [268, 2, 1])], "Cluster sizes", log_scale=True)
+    heights = [float(height) for height in re.findall(r'class="column"[^>]* height="([\d.]+)"', svg)]
+    assert heights[0] > heights[1] > heights[2] > 0.1 * heights[0]  # linear: 2/268 of the tallest, under a pixel and a half
+    assert ">1,000<" in svg and ">10<" in svg  # ticks at powers of ten
