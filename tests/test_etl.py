@@ -124,3 +124,8 @@ def test_a_broken_pool_turns_the_items_in_flight_into_failures_and_the_rest_goes
     assert [result for item, result in outcomes if item in "ab"] == ["A", "B"]
     assert outcomes[-1] == ("l", "L")  # a new pool took the rest
     pickle.dumps(items)
+
+
+def test_import_cleanews_leaves_datasketch_and_scipy_alone() -> None:
+    code = "import sys, cleanews; print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
