@@ -154,7 +154,11 @@ class Workers:
         except BrokenProcessPool as error:
             return self.broken(item, error)
         self.worked = True
-        return item, pickle.loads(result)
+        try:
+            return item, pickle.loads(result)
+        # Rebuilding a result runs whatever its pickle names; none of that may end the run.
+        except Exception as error:  # noqa: BLE001
+            return item, Failure(f"its result could not be read back from the worker ({type(error).__name__}: {error})")
 
     def broken(self, item: T, error: BrokenProcessPool) -> tuple[T, Failure]:
         if not self.worked:
