@@ -1,7 +1,6 @@
 """cleanews as a step of an ETL job: records in, the settings of the CLI, the job going on when workers fail."""
 
 import json
-import pickle
 import subprocess
 import sys
 from pathlib import Path

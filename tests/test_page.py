@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cleanews import clean_html, clean_text
-from cleanews.cli import main
 from cleanews.clean.blocks import blocks_of, parse_html
 from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_TYPES, dom_counts, load_page_models, page_feature_dict, text_blocks
+from cleanews.cli import main
 from cleanews.report.run import RunReportConfig, run_report
 
 # Paragraphs of one story in three languages: an article page is an article in any of them.

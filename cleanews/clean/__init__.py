@@ -107,7 +107,10 @@ def clean_page(html: str, url: str | None, title: str | None, config: CleanConfi
     extractor already drops repeated page parts, and a line that repeats in
     its output is text (an interview's recurring question).
     """
-    from cleanews.clean.html import page_headline, read_page  # here: trafilatura and lxml are slow to import, and dedup needs neither
+    from cleanews.clean.html import (  # here: trafilatura and lxml are slow to import, and dedup needs neither
+        page_headline,
+        read_page,
+    )
 
     page = read_page(html, url, load_model("html") if config.line_model else None)
     extracted = page.extracted
