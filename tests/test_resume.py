@@ -28,13 +28,13 @@ def page(rng: random.Random, number: int) -> str:
     return f"<html><head><title>Story {number}</title></head><body><article>{paragraphs}</article></body></html>"
 
 
-def corpus(directory: Path) -> list[str]:
+def corpus(directory: Path, pages: int = PAGES) -> list[str]:
     """Two inputs of small distinct pages, a few of them republished (so dedup has work to do)."""
     rng = random.Random(6)
-    records = [{"id": f"p{n}", "html": page(rng, n)} for n in range(PAGES)]
-    for n in range(0, PAGES, 20):
+    records = [{"id": f"p{n}", "html": page(rng, n)} for n in range(pages)]
+    for n in range(0, pages, 20):
         records[n + 1]["html"] = records[n]["html"]
-    half = PAGES // 2
+    half = pages // 2
     first, second = directory / "a.jsonl", directory / "b.jsonl.gz"
     first.write_text("".join(json.dumps(r) + "\n" for r in records[:half]), encoding="utf-8")
     second.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in records[half:]).encode()))
@@ -85,7 +85,7 @@ def test_a_killed_run_resumes_to_the_same_output_without_redoing_work(tmp_path: 
 
 
 def test_ctrl_c_stops_cleanly_and_says_what_was_written(tmp_path: Path) -> None:
-    inputs = corpus(tmp_path)
+    inputs = corpus(tmp_path, pages=2000)  # plenty left to clean when Ctrl-C comes, on a fast idle machine too
     out = tmp_path / "out.jsonl"
     out.write_text("an earlier output\n")
     process = cleanews_process(["run", *inputs, "-o", str(out), "--checkpoint-every", "10", "-j", "2"])
