@@ -1,54 +1,114 @@
-"""Encoding repair and Unicode/whitespace normalisation."""
+"""Encoding repair and Unicode/whitespace normalisation.
+
+ftfy repairs a text line by line (as its own ``fix_text`` does), and only
+the lines it could change at all go through it: most lines of a page hold
+no character any of its fixers acts on, and ftfy costs far more than the
+check (``ftfy_may_change``).
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 import ftfy
+from ftfy.badness import MOJIBAKE_CATEGORIES
+from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 
 # Characters that render as nothing or as a plain space in news text.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
-
-
-# Printable ASCII, tabs and newlines, without '&': no mojibake, no entity,
-# no control character, nothing to normalise to NFC; ftfy leaves such text as it is.
-_PLAIN_ASCII = re.compile(r"[\t\n -%'-~]*")
+_EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)  # what is left at a line's ends once runs are one space
 
 # Rounds of repair and normalisation at most: one is the rule, a second is
 # needed when a space or invisible character hid mojibake from ftfy.
 MAX_REPAIR_ROUNDS = 3
 
 
+@functools.cache
+def _ftfy_touches(uncurl_quotes: bool) -> re.Pattern[str]:
+    """What any fixer of ftfy acts on; a line without it comes out of ftfy unchanged.
+
+    - an HTML entity (``unescape_html`` decodes only those);
+    - C0 and C1 controls, terminal escapes, line and paragraph separators,
+      surrogates, and the characters of ftfy's own tables (controls it
+      removes, ligatures, full- and half-width forms);
+    - curly quotes, when they are to be uncurled;
+    - possible mojibake: every pattern of ftfy's badness test (the only
+      gate to its encoding fixes) needs one of C1, Ã, Â, Œ, œ, or two
+      non-ASCII characters side by side of which one is in its mojibake
+      categories (Greek and Cyrillic letters are there only beside such a
+      character, or in 'вЂ'). A line of Russian or Japanese words alone
+      cannot look like mojibake to ftfy.
+    Text that is not NFC is left to ftfy (it normalises).
+    """
+    tables = "".join(sorted({chr(code) for code in (*CONTROL_CHARS, *LIGATURES, *WIDTH_MAP)}))
+    quotes = "\u02bc\u2018-\u201f" if uncurl_quotes else ""
+    single = re.escape(tables) + quotes
+    suspect = "".join(chars for name, chars in MOJIBAKE_CATEGORIES.items() if name not in ("lower_common", "upper_common")) + "Ђ"
+    return re.compile(rf"&#?[0-9A-Za-z]{{1,24}};|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfffÃÂŒœ{single}]"
+                      rf"|[{suspect}][^\x00-\x7f]|[^\x00-\x7f][{suspect}]")
+
+
+def ftfy_may_change(text: str, uncurl_quotes: bool = False) -> bool:
+    """Whether ftfy (with normalisation to NFC) could change ``text``; False means it surely would not.
+
+    >>> ftfy_may_change("The “new” café opened at 9"), ftfy_may_change("The cafÃ© opened"), ftfy_may_change("A &amp; B")
+    (False, True, True)
+    """
+    return _ftfy_touches(uncurl_quotes).search(text) is not None or not unicodedata.is_normalized("NFC", text)
+
+
 def repair(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
     """Fix mojibake and HTML entities, normalise every line; return the text and whether ftfy changed it.
 
     Typographic quotes are kept unless ``uncurl_quotes``: they are text.
-    Repair and normalisation alternate until ftfy finds nothing more, so the
-    result is a fixed point: cleaning it again repairs nothing.
+    Each line is repaired and normalised until ftfy finds nothing more, so
+    the result is a fixed point: cleaning it again repairs nothing. Lines
+    ftfy cannot change are only normalised.
 
     >>> repair("The cafÃ© said &quot;no&quot;")
     ('The café said "no"', True)
-    >>> repair("Plain “quoted” text")
-    ('Plain “quoted” text', False)
+    >>> repair("Plain “quoted”  text\\n\\u00a0second line")
+    ('Plain “quoted” text\\nsecond line', False)
     """
-    if _PLAIN_ASCII.fullmatch(text):  # nothing for ftfy to repair: spare it the work
-        return "\n".join(map(normalise_line, text.split("\n"))), False
-    return repair_with_ftfy(text, uncurl_quotes)
+    if not ftfy_may_change(text, uncurl_quotes):  # the whole text at once: the common case
+        return normalise_text(text), False
+    repaired = False
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if ftfy_may_change(line, uncurl_quotes):
+            lines[index], changed = repair_with_ftfy(line, uncurl_quotes)
+            repaired = repaired or changed
+        else:
+            lines[index] = normalise_line(line)
+    return "\n".join(lines), repaired
 
 
 def repair_with_ftfy(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
-    """``repair`` without the plain-ASCII shortcut: ftfy and normalisation to a fixed point."""
+    """``repair`` without the shortcut: ftfy and normalisation to a fixed point, line by line."""
     config = ftfy.TextFixerConfig(uncurl_quotes=uncurl_quotes, normalization="NFC")
-    repaired = False
-    for _ in range(MAX_REPAIR_ROUNDS):
-        fixed = ftfy.fix_and_explain(text, config)
-        normalised = "\n".join(map(normalise_line, fixed.text.split("\n")))
-        repaired = repaired or bool(fixed.explanation)
-        if not fixed.explanation and normalised == text:
-            break
-        text = normalised
-    return text, repaired
+    fixed_lines, repaired = [], False
+    for line in text.split("\n"):
+        for _ in range(MAX_REPAIR_ROUNDS):
+            fixed = ftfy.fix_and_explain(line, config)
+            normalised = normalise_text(fixed.text)
+            repaired = repaired or bool(fixed.explanation)
+            if not fixed.explanation and normalised == line:
+                break
+            line = normalised
+        fixed_lines.append(line)
+    return "\n".join(fixed_lines), repaired
+
+
+def normalise_text(text: str) -> str:
+    """``normalise_line`` on every line of ``text``, done on the whole text at once.
+
+    >>> normalise_text(" a\\t b \\n\\u200bc ")
+    'a b\\nc'
+    """
+    return _EDGE_SPACE.sub("", _SPACES.sub(" ", _INVISIBLE.sub("", text)))
 
 
 def normalise_line(line: str) -> str:
