@@ -22,20 +22,32 @@ class JunkRule:
     """A named pattern for one kind of junk line.
 
     ``pattern`` is searched case-insensitively in the line; ``max_words`` is
-    the longest line (in words) the rule may remove.
+    the longest line (in words) the rule may remove. ``needles``, when
+    given, are strings one of which every match holds (casefolded): a line
+    without any is not searched, which spares the unanchored patterns a
+    scan of every line (tests/test_rules.py checks them against the table).
     """
 
     name: str
     pattern: re.Pattern[str]
     max_words: int
     why: str
+    needles: tuple[str, ...] = ()
 
-    def matches(self, line: str, n_words: int) -> bool:
-        return n_words <= self.max_words and self.pattern.search(line) is not None
+    def matches(self, line: str, n_words: int, folded: str | None = None) -> bool:
+        """Whether the rule removes ``line`` (of ``n_words`` words; ``folded`` is ``line.casefold()`` if known)."""
+        if n_words > self.max_words:
+            return False
+        if self.needles:
+            folded = line.casefold() if folded is None else folded
+            if not any(needle in folded for needle in self.needles):
+                return False
+        return self.pattern.search(line) is not None
 
 
-def _rule(name: str, pattern: str, max_words: int, why: str) -> JunkRule:
-    return JunkRule(name, re.compile(pattern, re.IGNORECASE), max_words, why)
+def _rule(name: str, pattern: str, max_words: int, why: str, needles: str = "") -> JunkRule:
+    """A rule; ``needles`` are separated by '|' (a needle may hold spaces)."""
+    return JunkRule(name, re.compile(pattern, re.IGNORECASE), max_words, why, tuple(filter(None, needles.split("|"))))
 
 
 # A cue line may end with a colon, arrow or dash. Possessive quantifiers
@@ -95,9 +107,11 @@ PROMPT_WORDS = _any_word("""
 # alternation ends at a word boundary and the separators are possessive, so
 # a failing search stays linear (tests/test_rules_linear.py).
 _SEPARATOR = r"[\s,.:!?|•·/()\[\]+–—-]*+"
+# The words are checked first (a line of content fails at its first content
+# word), the action among them after.
 _PROMPT = (
-    rf"^(?=.*?\b(?:{PAGE_ACTIONS})\b)"
-    rf"(?:{_SEPARATOR}(?:\d++|(?:{PAGE_ACTIONS}|{NETWORKS}|{PROMPT_WORDS})\b))++{_SEPARATOR}$"
+    rf"^(?=(?:{_SEPARATOR}(?:\d++|(?:{PAGE_ACTIONS}|{NETWORKS}|{PROMPT_WORDS})\b))++{_SEPARATOR}$)"
+    rf".*?\b(?:{PAGE_ACTIONS})\b"
 )
 
 RULES: tuple[JunkRule, ...] = (
@@ -136,6 +150,7 @@ RULES: tuple[JunkRule, ...] = (
         r"|\b(?:abonnieren|suscríbete|suscribirse|abonnez-vous|iscriviti|inscreva-se)\b",
         16,
         "newsletter and subscription calls to action",
+        "newsletter|sign up|subscribe|inbox|mailing list|abonnieren|suscríbete|suscribirse|abonnez-vous|iscriviti|inscreva-se",
     ),
     _rule(
         "share",
@@ -158,12 +173,15 @@ RULES: tuple[JunkRule, ...] = (
         r"|\b(?:we use|this (?:site|website) uses|by using)\b.{0,100}\bcookies?\b",
         45,
         "cookie and consent notices",
+        "cookie",
     ),
     _rule(
         "copyright",
         r"^\s*(?:©|\(c\)\s*\d{4}|copyright\b)|all rights reserved|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati",
         30,
         "copyright and rights-reserved notices",
+        "©|(c)|copyright|all rights reserved|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés"
+        "|tutti i diritti riservati",
     ),
     _rule(
         "source_line",
@@ -186,6 +204,7 @@ RULES: tuple[JunkRule, ...] = (
         r"|\b(?:getty images|ap photo|afp via getty|shutterstock|istockphoto|reuters/|epa-efe|imago images|picture alliance|\bdpa\b)",
         14,
         "photo credit lines ('Photo by X/Getty Images')",
+        "photo|image|picture|foto|bild|credit|video|getty|shutterstock|reuters/|epa-efe|dpa",
     ),
     _rule(
         "credited_caption",
@@ -198,6 +217,7 @@ RULES: tuple[JunkRule, ...] = (
         r"|(?-i:[a-z][.!?](?:Reuters|AFP|AP|EPA|Getty Images))$",
         80,
         "a photo caption that ends with its credit: a figure's text, not the story's",
+        "photo|image|picture|foto|bild|credit|/|reuters|afp|epa|getty|.ap|!ap|?ap",
     ),
 )
 
@@ -291,7 +311,8 @@ def first_matching_rule(line: str, n_words: int) -> str | None:
     >>> first_matching_rule("Officials said on Monday that talks would go on.", 9) is None
     True
     """
+    folded = line.casefold()
     for rule in RULES:
-        if rule.matches(line, n_words):
+        if rule.matches(line, n_words, folded):
             return rule.name
     return None
