@@ -57,19 +57,23 @@ FEATURES: dict[str, str] = {
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 
+# The patterns are searched in the whole page at once (lines joined by
+# newlines), so none matches across a line's end: ^ and $ are the line's
+# (MULTILINE) and a space is [^\S\n].
+_LINES = re.MULTILINE
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
-_SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$", _LINES)
+_SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", _LINES)
 _COMMA = re.compile(r"[,;，、؛]")
-_BULLET = re.compile(r"^\s*(?:[•·▪►▶›»|*>→-]\s)|\s[|•·]\s")
+_BULLET = re.compile(r"^[^\S\n]*(?:[•·▪►▶›»|*>→-][^\S\n])|[^\S\n][|•·][^\S\n]", _LINES)
 _WEB_ADDRESS = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
-# An e-mail address or @handle (searched only in lines with an @). An address
-# starts where a run of address characters starts (the lookbehind): trying
-# every position inside a long run would be quadratic.
-_AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|\s)@\w")
+# An e-mail address or @handle (searched only in lines with an @). An address starts where a run of address
+# characters starts (the lookbehind): trying every position inside a long
+# run would be quadratic.
+_AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|[^\S\n])@\w", _LINES)
 _TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
-_GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*\s")
+_GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*[^\S\n]")
 _QUOTE = re.compile(r"[\"“”„«»‘’「」]")
 # Lines of at least this many words anchor prose (long_distance).
 LONG_LINE_WORDS = 20
@@ -92,15 +96,16 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     stoplist = load_stopwords().best_list(word for line in words for word in line)
     if cues is None:
         cues = [first_matching_rule(text, len(line)) is not None for text, line in zip(texts, words, strict=True)]
+    page = Page(texts)
     counts = np.array([len(line) for line in words], dtype=float)
-    cjk = np.array([len(CJK.findall(text)) for text in texts], dtype=float)
+    cjk = page.counts(CJK)
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
     stop = np.array([sum(map(stoplist.__contains__, line)) for line in words]) / per_word
-    ends = flags(_SENTENCE_END, texts)
-    characters, letters, digits = character_counts(texts)
-    stamps = np.array([bool(count) and _TIMESTAMP.search(text) is not None for text, count in zip(texts, digits, strict=True)], dtype=float)
+    ends = page.flags(_SENTENCE_END)
+    characters, letters, digits, capitalised = page.character_counts()
+    stamps = page.flags(_TIMESTAMP)
     visible = np.maximum(characters, 1)
     # Length in English-word equivalents of characters: German or Finnish
     # prose has fewer, longer words, and a paragraph is a paragraph.
@@ -111,14 +116,14 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "stop_density": stop,
         "stop_relative": relative_stop_density(stop, size, known=bool(stoplist)),
         "sentence_end": ends,
-        "sentences": np.log1p([len(_SENTENCE_MARK.findall(text)) for text in texts]),
-        "commas": np.array([len(_COMMA.findall(text)) for text in texts]) / np.maximum(size, 1),
-        "capitalised": np.array([capitalised_share(text) for text in texts]),
+        "sentences": np.log1p(page.counts(_SENTENCE_MARK)),
+        "commas": page.counts(_COMMA) / np.maximum(size, 1),
+        "capitalised": capitalised,
         "digits": digits / visible,
         "symbols": (visible - letters - digits) / visible,
-        "bullet": flags(_BULLET, texts),
-        "link_like": np.array([is_link_like(text) for text in texts], dtype=float),
-        "quote": flags(_QUOTE, texts),
+        "bullet": page.flags(_BULLET),
+        "link_like": np.maximum(page.flags(_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
+        "quote": page.flags(_QUOTE),
         "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
         "cue": np.array(cues, dtype=float),
         "repeated": repeated(words),
@@ -133,43 +138,67 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "relative_words": np.minimum(size / max(float(np.percentile(size, 90)), 1.0), 3.0),
         "timestamp": stamps,
         "window_timestamps": window_sum(stamps, TIMESTAMP_WINDOW),
-        "glued": flags(_GLUED, texts),
+        "glued": page.flags(_GLUED),
         "main_distance": np.log1p(distance_to_main_run(extent, ends)),
     }
     return np.column_stack([columns[name] for name in FEATURE_NAMES])
 
 
-def flags(pattern: re.Pattern[str], texts: Sequence[str]) -> np.ndarray:
-    """1.0 for each text ``pattern`` is found in, else 0.0."""
-    search = pattern.search
-    return np.array([search(text) is not None for text in texts], dtype=float)
+class Page:
+    """A page's lines joined into one text, so that a pattern or a character class is read in one pass, not line by line."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = "\n".join(texts)
+        self.n = len(texts)
+        lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=self.n)
+        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+
+    def counts(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """Matches of ``pattern`` in each line (none crosses a line's end)."""
+        positions = [match.start() for match in pattern.finditer(self.text)]
+        lines = np.searchsorted(self.starts, positions, side="right") - 1
+        return np.bincount(lines, minlength=self.n).astype(float)
+
+    def flags(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """1.0 for each line ``pattern`` is found in, else 0.0."""
+        return (self.counts(pattern) > 0).astype(float)
+
+    def character_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per line: characters that are not spaces, letters, digits, and the capitalised share of its words.
+
+        Words are split at whitespace; the share is of those starting with a
+        letter (``capitalised_share``). Character classes are str's own
+        (``isspace``, ``isalpha``, ``isdigit``, ``isupper``), looked up once
+        per distinct character.
+        """
+        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        classes = character_classes(codes)
+        space, alpha = (classes & SPACE) > 0, (classes & ALPHA) > 0
+        line_of = np.cumsum(codes == ord("\n"))
+        initial = ~space & np.concatenate([[True], space[:-1]])
+        per_line = lambda mask: np.bincount(line_of[mask], minlength=self.n).astype(float)  # noqa: E731
+        upper_initials, alpha_initials = per_line(initial & ((classes & UPPER) > 0)), per_line(initial & alpha)
+        return per_line(~space), per_line(alpha), per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
 
 
-def character_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: characters that are not spaces, letters, digits (str methods mapped in C)."""
-    characters = np.array([len("".join(text.split())) for text in texts], dtype=float)
-    letters = np.array([sum(map(str.isalpha, text)) for text in texts], dtype=float)
-    digits = np.array([sum(map(str.isdigit, text)) for text in texts], dtype=float)
-    return characters, letters, digits
+SPACE, ALPHA, DIGIT, UPPER = 1, 2, 4, 8
 
 
-def is_link_like(text: str) -> bool:
-    """Holds a URL, a web address, an e-mail address or an @handle.
-
-    >>> is_link_like("Write to desk@example.org"), is_link_like("Follow @cityhall"), is_link_like("At 5 p.m.")
-    (True, True, False)
-    """
-    return _WEB_ADDRESS.search(text) is not None or ("@" in text and _AT_ADDRESS.search(text) is not None)
+def character_class(char: str) -> int:
+    return SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
 
 
-def capitalised_share(text: str) -> float:
-    """Share of the words starting with a letter that start with a capital.
+ASCII_CLASSES = np.array([character_class(chr(code)) for code in range(128)], dtype=np.uint8)
 
-    >>> capitalised_share("Big Storm hits 3 coasts")
-    0.5
-    """
-    initials = [token[0] for token in text.split()]
-    return sum(map(str.isupper, initials)) / max(sum(map(str.isalpha, initials)), 1)
+
+def character_classes(codes: np.ndarray) -> np.ndarray:
+    """The class bits of each code point: a table for ASCII, str's methods once per other distinct character."""
+    classes = ASCII_CLASSES[np.minimum(codes, 127)]
+    other = codes > 127
+    if other.any():
+        distinct, where = np.unique(codes[other], return_inverse=True)
+        classes[other] = np.array([character_class(chr(code)) for code in distinct], dtype=np.uint8)[where]
+    return classes
 
 
 def relative_stop_density(stop: np.ndarray, size: np.ndarray, known: bool) -> np.ndarray:
