@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleanews import CleanConfig, Document, JsonlWriter, RecordError, Reject, clean_text
-from cleanews.clean.encoding import normalise_line, repair, repair_with_ftfy
+from cleanews.clean.encoding import normalise_line, normalise_text, repair, repair_with_ftfy
 from cleanews.config import Fields
 from cleanews.io import document_from_record, has_lone_surrogate, read_path
 from cleanews.steps import Clean, DocumentSteps
@@ -127,6 +127,11 @@ near_mojibake = st.lists(st.one_of(
                      "\xa0", "\t", "  ", "“", "’", "—", "é", "ﬁ", "Ａ", "\u0301", "e\u0301", "Ð\xad", "\x1b[31m", " ",
                      "вЂ", "ВЂ", "Привет", "«", "»", "ΒΓ", "Ђ", "中文", "サイト", "°", "µ", "√", "≈", "×", "²", "ØÙ", "à", "β€", "ā€"]),
     st.text(st.characters(codec=None), max_size=3), st.sampled_from(["The", "cafe", "said", "\n"])), max_size=20).map("".join)
+
+
+@given(st.one_of(some_text, near_mojibake))
+def test_normalising_a_text_at_once_normalises_each_line(text: str) -> None:
+    assert normalise_text(text) == "\n".join(map(normalise_line, text.split("\n")))
 
 
 @PROPERTY

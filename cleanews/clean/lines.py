@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleanews.clean.encoding import normalise_line
+from cleanews.clean.encoding import normalise_line, normalise_text
 from cleanews.clean.features import line_features
 from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule, is_caption_shaped, slide_number
@@ -82,12 +82,12 @@ class LineResult:
 
 def split_lines(text: str) -> list[Line]:
     """Non-empty, whitespace-normalised lines with their word tokens."""
-    lines = []
-    for raw in text.split("\n"):
-        line = normalise_line(raw)
-        if line:
-            lines.append(Line(line, [word.casefold() for word in WORD.findall(line)]))
-    return lines
+    return [Line(line, words_of(line)) for line in normalise_text(text).split("\n") if line]
+
+
+def words_of(line: str) -> list[str]:
+    """The casefolded ``\\w+`` tokens of a line (ASCII lines, most of a page, lowered at once)."""
+    return WORD.findall(line.lower()) if line.isascii() else [word.casefold() for word in WORD.findall(line)]
 
 
 # A line ends a paragraph when it ends with one of these; otherwise a next
@@ -189,7 +189,7 @@ def clean_judged_lines(texts: Sequence[str], verdicts: Sequence[str | None], kno
     >>> result.lines, [(r.rule, r.position) for r in result.removed]
     (('The mayor spoke on Monday.',), [('advertisement', 0), ('model:link_density', 2)])
     """
-    lines = [Line(line, [word.casefold() for word in WORD.findall(line)]) for line in map(normalise_line, texts)]
+    lines = [Line(line, words_of(line)) for line in map(normalise_line, texts)]
     for line, verdict in zip(lines, verdicts, strict=True):
         line.rule = "no_text" if not line.words else first_matching_rule(line.text, len(line.words)) or verdict
     return finish(join_across_removed(lines), detect_title=False, drop_repeats=False, known_title=known_title)
