@@ -1,5 +1,7 @@
 """Document-level line rules: repeats, captions shown twice, link lists, titles."""
 
+import pytest
+
 from cleanews import CleanConfig, clean_text
 from cleanews.clean.encoding import repair
 from cleanews.clean.lines import clean_lines
@@ -44,6 +46,21 @@ def test_related_header_takes_its_link_titles_with_it() -> None:
     text = "\n".join([BODY[0], "Related", "Library hours cut again", "Mayor names new parks chief", BODY[1]])
     result = clean_lines(text, detect_title=False)
     assert result.lines == tuple(BODY)
+    assert [rule for rule, _ in removed(result)] == ["related", "related_links", "related_links"]
+
+
+@pytest.mark.parametrize("header, teasers, body", [
+    ("Most read in world news", ["Floods cut off villages in the north", "Minister quits over expenses row"], BODY),
+    ("Meistgelesen", ["Hochwasser schneidet Dörfer im Norden ab", "Ministerin tritt nach Spesenaffäre zurück"],
+     ["Der Stadtrat stimmte am Dienstag mit sieben zu zwei Stimmen dafür, die alte Bibliothek im Frühjahr zu schließen.",
+      "Die Unterstützer der Bibliothek wollen nun Unterschriften sammeln, um die Frage zur Abstimmung zu bringen."]),
+    ("Lo más leído", ["Las inundaciones aíslan pueblos del norte", "Dimite la ministra por los gastos"],
+     ["El ayuntamiento votó el martes por siete votos a dos cerrar la antigua biblioteca de la calle Mayor en primavera.",
+      "Los defensores de la biblioteca dijeron que recogerían firmas para someter la cuestión a votación."]),
+])
+def test_a_most_read_header_takes_its_teasers_with_it(header: str, teasers: list[str], body: list[str]) -> None:
+    result = clean_lines("\n".join([body[0], header, *teasers, body[1]]), detect_title=False)
+    assert result.lines == tuple(body)
     assert [rule for rule, _ in removed(result)] == ["related", "related_links", "related_links"]
 
 

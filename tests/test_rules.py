@@ -30,3 +30,19 @@ def test_rule_names_are_unique_and_explained() -> None:
 def test_rules_never_remove_long_lines() -> None:
     long_line = "Sign up for our newsletter " + " ".join(["word"] * 100)
     assert first_matching_rule(long_line, len(re.findall(r"\w+", long_line))) is None
+
+
+# Lines near the needles: each rule's own cue words, glued, split and in other cases.
+NEEDLE_PROBES = [row["line"] for row in ROWS] + [
+    "Photo", "PHOTO: x", "x.Credit...Y", "x ©2020 Y", "Crédit photo : AFP", "x/AP", "x.AP", "(AP Photo/X)", "ＰＨＯＴＯ: x", "Photoſ",
+    "SUBSCRIBE TODAY", "Abonnez-vous", "COOKIES settings", "(C) 2020 X", "All Rights Reserved", "Tous droits réservés", "Getty",
+    "Bildquelle: dpa", "Pie de foto, x", "EPA-EFE", "Reuters/X", "x | © 2017 Y", "Image copyright", "IMAGE CAPTION X",
+]
+
+
+@pytest.mark.parametrize("rule", [rule for rule in RULES if rule.needles], ids=lambda rule: rule.name)
+def test_a_rules_needles_are_in_every_line_it_matches(rule) -> None:
+    """The needles only spare searches: a line without any is never one the pattern matches."""
+    for line in NEEDLE_PROBES:
+        if rule.pattern.search(line):
+            assert any(needle in line.casefold() for needle in rule.needles), (rule.name, line)

@@ -72,6 +72,15 @@ def test_bare_counters_go_but_a_carousel_of_the_pages_own_text_stays() -> None:
     assert kept([STORY[0], *carousel, STORY[1]]) == [STORY[0], *carousel[1::2], STORY[1]]
 
 
+def test_slides_count_up_among_lines_already_removed() -> None:
+    """The classifier took the first counters out; the last ones are still the gallery's."""
+    lines = [STORY[0], "1/4", "Crowds gather outside parliament.", "2/4", "Police close the square.", "3/4", "The vote is counted.",
+             "4/4", "The result is read out.", STORY[1]]
+    verdicts = [None, "model:words", None, "model:words", None, None, None, None, None, None]
+    result = clean_judged_lines(lines, verdicts)
+    assert [(removal.rule, removal.line) for removal in result.removed if removal.rule == "gallery"] == [("gallery", "3/4"), ("gallery", "4/4")]
+
+
 def test_fractions_are_no_slides() -> None:
     recipe = ["1/2 cup sugar", "3/4 cup milk", "1/4 teaspoon salt", "2/3 cup flour"]
     assert kept(recipe) == recipe

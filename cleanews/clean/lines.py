@@ -272,16 +272,22 @@ def mark_caption_repeats(lines: list[Line]) -> None:
 def mark_galleries(lines: list[Line]) -> None:
     """Remove a photo gallery's captions: numbered slides, or a run of caption-shaped lines.
 
-    Lines already removed (credits) do not break a run.
+    Slides count up among all lines, removed ones too: a counter another
+    rule or the classifier took out is still a slide of the gallery. A run
+    of captions is one of kept lines: lines already removed (credits) do
+    not break it.
     """
     kept = [line for line in lines if line.rule is None]
-    for start, end in [*numbered_slide_runs(kept), *caption_runs(kept)]:
+    for start, end in numbered_slide_runs(lines):
+        for line in lines[start:end]:
+            line.rule = line.rule or "gallery"
+    for start, end in caption_runs(kept):
         for line in kept[start:end]:
             line.rule = "gallery"
 
 
 def numbered_slide_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
-    """Spans of kept lines that are a gallery's numbered slides.
+    """Spans of lines that are a gallery's numbered slides.
 
     At least MIN_GALLERY_SLIDES counters count up one by one to the same
     total, a few lines apart. A counter that heads its caption ("3/12 Crowds

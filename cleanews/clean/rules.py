@@ -65,11 +65,11 @@ def _any_word(words: str) -> str:
 # (en, de, fr, es, it, pt, nl, cs, pl, ru, sv, da, tr). Stems end in \w*.
 PAGE_ACTIONS = _any_word("""
     share shared sharing tweet retweet print printer e-?mail mail send save bookmark comments? commenting copy
-    subscribe follow recommend repost
-    teilen drucken druckversion versenden senden speichern merken kommentar\\w* mitteilen
-    partager imprimer envoyer enregistrer sauvegarder commentaires? commenter réagir
-    compart\\w+ imprimir enviar guardar coment\\w+ descargar
-    condividi stampa invia salva commenti commenta
+    subscribe follow recommend repost reply replies
+    teilen drucken druckversion versenden senden speichern merken kommentar\\w* mitteilen antworten
+    partager imprimer envoyer enregistrer sauvegarder commentaires? commenter réagir répondre
+    compart\\w+ imprimir envi[aáeé]\\w* guardar coment\\w+ descargar responder
+    condividi stampa invia salva commenti commenta rispondi
     imprima envie salvar
     delen deel printen afdrukken mailen versturen bewaren opslaan reageer reageren reacties?
     sdílet tisk tisknout vytisknout poslat uložit komentáře komentovat
@@ -86,9 +86,10 @@ NETWORKS = _any_word("""
 # What a prompt says around its action: the thing acted on, the channel and
 # small words. A line of these and no other word has no content of its own.
 PROMPT_WORDS = _any_word("""
-    this these the a an it our us your you to on in via by with for and or now here link url page article story post
+    this these the a an it our us your you me my to on in via by with for and or now here link links url page article story post
     friend friends colleague later opens new window click tap options more other site sites blog then
-    leave add write post view show see hide
+    leave add write post view show see hide like load earlier older newer expand collapse full all cancel parent submit please
+    open close
     diesen diese dieses den die das der artikel beitrag seite link per an mit auf jetzt hier freunde freund als schreiben anzeigen
     cet cette ce la le les l article page lien par sur à avec un une ami amis maintenant ici puis laisser écrire voir
     este esta el la los las artículo nota página enlace por en con a un una amigo amigos ahora aquí tu deja dejar escribe ver
@@ -106,12 +107,52 @@ PROMPT_WORDS = _any_word("""
 # article on social media), and so is "Save $50". Each word is read once: the
 # alternation ends at a word boundary and the separators are possessive, so
 # a failing search stays linear (tests/test_rules_linear.py).
-_SEPARATOR = r"[\s,.:!?|•·/()\[\]+–—-]*+"
+_SEPARATOR = r"[\s,.:!?|•·/()\[\]+–—<>«»\"“”*#~\u2190-\u2bff\ufe0f\U0001f000-\U0001faff-]*+"
 # The words are checked first (a line of content fails at its first content
 # word), the action among them after.
 _PROMPT = (
     rf"^(?=(?:{_SEPARATOR}(?:\d++|(?:{PAGE_ACTIONS}|{NETWORKS}|{PROMPT_WORDS})\b))++{_SEPARATOR}$)"
     rf".*?\b(?:{PAGE_ACTIONS})\b"
+    # "Follow <name> on <networks>": whoever is followed, the rest is networks.
+    rf"|^{_SEPARATOR}(?:follow|folgen sie|folge|suivez|síguenos|sigue|siga|segui|seguici|volg)\b[^.!?]{{0,40}}?"
+    rf"\b(?:on|auf|sur|en|em|su|op|в|na|på)\s++(?:{NETWORKS})\b(?:{_SEPARATOR}(?:{NETWORKS}|and|und|et|y|e|en|och|ve|i|a|or|и)\b)*+{_SEPARATOR}$"
+)
+
+# News and photo agencies: a line that names one alone ("EPA", "AFP/Getty
+# Images", "Reuters") is the credit under a photo.
+_AGENCIES = (
+    r"reuters|afp|ap|aap|epa|efe|epa-efe|dpa|ansa|anp|apa|pa|pa media|pa wire|press association|getty(?: images)?|shutterstock|alamy"
+    r"|imago(?: images)?|keystone|xinhua|tass|ria novosti|anadolu(?: agency)?|kyodo|yonhap|belga|sipa|abaca|picture alliance|zuma(?: press)?"
+    r"|istock(?:photo)?|nurphoto|europa press|agencia efe|lusa|čtk|ctk|pap|bloomberg|afp photo|ap photo|reuters pictures|the associated press"
+)
+_AGENCY_NEEDLES = (
+    "reuters|afp|ap|epa|efe|dpa|ansa|anp|pa|press association|getty|shutterstock|alamy|imago|keystone|xinhua|tass|ria novosti|anadolu"
+    "|kyodo|yonhap|belga|sipa|abaca|picture alliance|zuma|istock|nurphoto|europa press|lusa|čtk|ctk|bloomberg"
+)
+
+# Related-content headers: what they list ("Most read stories", "More
+# related posts", "Read more news like this on example.com"). Some cues are a
+# header alone ("Trending", "Mehr zum Thema"); others ("Top", "More",
+# "Popular") only with what they list, or "Top officials resign" would be one.
+_LISTED = r"(?:articles?|stories|story|posts?|news|videos?|reads|reading|content|coverage|links|topics|headlines|galleries)"
+_HEADER_ALONE = (
+    r"(?:you (?:may|might|will) (?:also )?(?:like|enjoy|love|be interested in)|related|recommended|trending(?: now)?"
+    r"|most (?:popular|read|viewed|shared|commented|watched|emailed)|(?:read|see|watch) (?:more|next|also)|also read|further reading"
+    r"|what to read next|don'?t miss|more (?:from|on|like this|to explore)"
+    r"|mehr zum thema|lesen sie (?:auch|mehr)|auch interessant|das könnte sie (?:auch )?interessieren|meistgelesen\w*|weitere artikel"
+    r"|le(?:e|er) (?:más|también)|lo más (?:leído|visto)|más (?:leíd|vist)[ao]s|te puede interesar|noticias relacionadas|relacionad[ao]s"
+    r"|lire (?:aussi|la suite)|à lire aussi|sur le même sujet|les plus (?:lus|populaires)|dans la même rubrique|articles similaires"
+    r"|leggi anche|potrebbe interessarti|i più letti|articoli correlati|leia (?:também|mais)|veja também|mais lidas|notícias relacionadas"
+    r"|lees ook|meest gelezen|gerelateerd\w*|související(?: články)?|čtěte (?:také|též)|nejčtenější|czytaj (?:też|także)|najczęściej czytane"
+    r"|читайте также|похожие (?:статьи|новости|материалы)|самое читаемое|läs också|mest lästa|relaterat|ilgili haberler|en çok okunanlar)"
+)
+_HEADER_WITH_LIST = r"(?:top|latest|popular|similar|more|other|(?:more|other) (?:related|recent|popular)|(?:want|check out|discover|explore) more)"
+# What may follow: whom or where from ("in world news", "by Joe Kindness").
+_HEADER_TAIL = r"(?: (?:in|on|from|at|by|for you|like this|that|to read|these posts|near you)(?: \S++){0,5}?| about)?"
+_HEADER_END = r"\s*+[:.!?|>»›…-]*+\s*+$"
+_RELATED_HEADER = (
+    rf"^[\W_]*+(?:{_HEADER_ALONE}(?:(?: [\w'’-]++){{0,2}}? {_LISTED})?|{_HEADER_WITH_LIST}(?: [\w'’-]++){{0,2}}? {_LISTED})"
+    rf"{_HEADER_TAIL}{_HEADER_END}|^.{{0,60}}\byou (?:may|might) (?:also )?(?:like|enjoy){_HEADER_END}"
 )
 
 RULES: tuple[JunkRule, ...] = (
@@ -127,19 +168,14 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "related",
-        r"^[\W_]*+(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|related(?: articles?| stories| content| coverage| news| topics| posts| links| reading)?"
-        r"|related (?:articles?|stories|content|coverage|news|posts|links|reads|reading)\b[^.!?]{0,60}|.{0,60}\byou (?:may|might) (?:also )?(?:like|enjoy)"
-        r"|recommended(?: for you| stories| articles| reading| videos?)?|more (?:from|on|stories|news|articles|videos?|like this|to explore)\b.{0,60}"
-        r"|(?:read|see|watch) (?:more|next|also)|also read|further reading|most (?:popular|read|viewed|shared)|trending(?: now)?|top stories|latest (?:news|stories)|what to read next|don'?t miss"
-        r"|mehr zum thema|lesen sie (?:auch|mehr)|auch interessant|das könnte sie (?:auch )?interessieren|weitere artikel"
-        r"|le(?:e|er) (?:más|también)|te puede interesar|noticias relacionadas|relacionad[ao]s|lire (?:aussi|la suite)|à lire aussi|sur le même sujet"
-        r"|leggi anche|potrebbe interessarti|leia (?:também|mais)|veja também)" + _END,
+        _RELATED_HEADER,
         10,
-        "'You May Also Like' and related-content headers introduce links to other pages",
+        "'You May Also Like', 'Most read' and other related-content headers introduce links to other pages",
     ),
     _rule(
         "read_more_link",
-        r"^(?:(?:read more|read next|related|see also|also read|more|recommended|watch|listen|mehr|lesen sie auch|leer más|lire aussi|leggi anche)(?: (?:reading|reads|posts?|articles?|stories|story|coverage|content|links?|news))?\s*+[:>»›|]"
+        r"^[\W_]*+(?:(?:read more|read next|related|see also|also read|more|recommended|watch|listen|mehr|lesen sie auch|leer más|lire aussi|leggi anche"
+        r"|you (?:may|might) (?:also )?like)(?: (?:reading|reads|posts?|articles?|stories|story|coverage|content|links?|news))?\s*+[:>»›|]"
         r"|read more (?:on|at|from)\b)\s*+\S",
         25,
         "'Read more: <headline>' lines link to another article",
@@ -191,7 +227,7 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "caption",
-        r"^(?:photo|photos|video|image|picture|file photo|gallery|slideshow|watch|listen|caption|graphic|foto|fotos|imagen|bild|vídeo)\s*(?:\d+\s*(?:of|/)\s*\d+)?\s*:"
+        r"^(?:photos?|videos?|images?|pictures?|file photo|gallery|slideshow|watch|listen|caption|graphic|fotos?|imagen|bild|vídeo)\s*(?:\d+\s*(?:of|/)\s*\d+)?\s*:"
         r"|^(?:(?:photo|image|picture|slide|foto|bild|imagen)\s++)?\d{1,3}\s*+(?:of|von|de|di|sur|z|из)\s*+\d{1,3}$"
         r"|^(?:photo|image|picture|slide|foto|bild|imagen)\s*+\d{1,3}\s*+/\s*+\d{1,3}$",
         80,
@@ -199,25 +235,33 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "photo_credit",
-        r"^\(?(?:(?:photo|image|picture|photograph|foto|bild|imagen|credit|video)s?(?:\s+(?:by|credit|courtesy(?: of)?))?\s*[:/]"
+        r"^\(?(?:(?:photo|image|picture|photograph|foto|bild|imagen|credit|video)s?(?:\s+(?:by|credit|courtesy(?: of)?))?\s*(?:[:/]|\.\.\.|…)"
         r"|(?:photo|image|picture|foto) (?:by|credit|courtesy)\b)"
-        r"|\b(?:getty images|ap photo|afp via getty|shutterstock|istockphoto|reuters/|epa-efe|imago images|picture alliance|\bdpa\b)",
+        r"|\b(?:getty images|ap photo|afp via getty|shutterstock|istockphoto|reuters/|epa-efe|imago images|picture alliance|\bdpa\b)"
+        rf"|^[\W_]*+(?:{_AGENCIES})(?:\s*+[/,|&]\s*+(?:{_AGENCIES})|\s++(?:via|for)\s++(?:{_AGENCIES}))*+[\W_]*+$"
+        r"|^(?:image|photo|picture|media|video)\s++(?:copyright|caption|source|credit)s?(?:\s*+[:,]|\s*+$|\s++(?-i:[A-Z@]))"
+        r"|^(?:bildquelle|bildrechte|bildunterschrift|fotoquelle|crédits? photo|pie de foto|fuente de la imagen|derechos de imagen"
+        r"|copyright de la imagen|légende|didascalia|legenda da foto)\b",
         14,
-        "photo credit lines ('Photo by X/Getty Images')",
-        "photo|image|picture|foto|bild|credit|video|getty|shutterstock|reuters/|epa-efe|dpa",
+        "photo credit lines ('Photo by X/Getty Images', 'Image copyright', an agency alone: 'EPA', 'AFP/Getty Images')",
+        "photo|image|picture|foto|bild|credit|crédit|video|media|pie de|fuente|derechos|légende|didascalia|legenda|" + _AGENCY_NEEDLES,
     ),
     _rule(
         "credited_caption",
         # "... Credit: Jane Doe" / "... (Photo by Jane Doe/Getty Images)" / "... Jane Doe/Reuters",
         # or a credit glued to the caption where two page elements met ("...treatmentCredit: EPA").
         r"(?:[.!?”’)]\s*+|\s)(?:photo|photograph|image|picture|foto|bild)s?(?: credit| by)?\s*+:\s*+[^.:]{1,60}$"
-        r"|(?:[.!?”’]\s*+|\s)credit\s*+:\s*+[^.:]{1,60}$|(?-i:[a-z](?:Photo|Photograph|Image|Credit|Picture|Foto)s?:)"
+        # After a separator ('... | Photo by Jane Doe', '... – Photo Credit: Jane Doe (example.com)') the credit may hold dots.
+        r"|[.!?”’)|–—•]\s*+(?:photo|photograph|image|picture|foto|bild)s?(?: credits?)?(?: by\s++(?-i:[A-Z@])|\s*+:)[^:]{0,60}$"
+        r"|(?:[.!?”’]\s*+|\s)credit\s*+(?::|\.\.\.|…)\s*+[^.:]{1,60}$|(?-i:[a-z.](?:Photo|Photograph|Image|Credit|Picture|Foto)s?(?::|\.\.\.|…))"
         r"|\((?:(?:photo|image|picture|foto)s?(?: credit| by| courtesy(?: of)?)?\s*+:?|(?:photo |image |picture )?credit\s*+:|(?:ap|afp|epa|reuters) photo/)[^()]{1,80}\)$"
         r"|\w\s*+/\s*+(?:getty images|reuters|afp|ap|epa|dpa)(?: file| via getty images)?(?: hide caption)?$"
-        r"|(?-i:[a-z][.!?](?:Reuters|AFP|AP|EPA|Getty Images))$",
+        r"|(?-i:[a-z][.!?](?:Reuters|AFP|AP|EPA|Getty Images))$"
+        # A work or a place, then whose picture it is: '..., CA | © 2017 Jane Doe'.
+        r"|\S\s*+©\s*+[^:]{1,80}$",
         80,
         "a photo caption that ends with its credit: a figure's text, not the story's",
-        "photo|image|picture|foto|bild|credit|/|reuters|afp|epa|getty|.ap|!ap|?ap",
+        "photo|image|picture|foto|bild|credit|/|reuters|afp|epa|getty|.ap|!ap|?ap|©",
     ),
 )
 
