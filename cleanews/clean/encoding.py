@@ -19,7 +19,6 @@ from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 # Characters that render as nothing or as a plain space in news text.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
-_EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)  # what is left at a line's ends once runs are one space
 
 # Rounds of repair and normalisation at most: one is the rule, a second is
 # needed when a space or invisible character hid mojibake from ftfy.
@@ -108,7 +107,8 @@ def normalise_text(text: str) -> str:
     >>> normalise_text(" a\\t b \\n\\u200bc ")
     'a b\\nc'
     """
-    return _EDGE_SPACE.sub("", _SPACES.sub(" ", _INVISIBLE.sub("", text)))
+    collapsed = _SPACES.sub(" ", _INVISIBLE.sub("", text))  # a line's ends now hold one space at most
+    return collapsed.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def normalise_line(line: str) -> str:

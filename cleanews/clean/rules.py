@@ -14,7 +14,7 @@ language they do not know is left alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,20 @@ class JunkRule:
     max_words: int
     why: str
     needles: tuple[str, ...] = ()
+    # The needles as one pattern of literals, searched in the casefolded line.
+    needle_finder: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.needles:
+            object.__setattr__(self, "needle_finder", re.compile("|".join(map(re.escape, self.needles))))
 
     def matches(self, line: str, n_words: int, folded: str | None = None) -> bool:
         """Whether the rule removes ``line`` (of ``n_words`` words; ``folded`` is ``line.casefold()`` if known)."""
         if n_words > self.max_words:
             return False
-        if self.needles:
-            folded = line.casefold() if folded is None else folded
-            if not any(needle in folded for needle in self.needles):
-                return False
+        finder = self.needle_finder
+        if finder is not None and finder.search(line.casefold() if folded is None else folded) is None:
+            return False
         return self.pattern.search(line) is not None
 
 
