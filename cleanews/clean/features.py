@@ -65,7 +65,11 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$", _LINES)
 _SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", _LINES)
 _COMMA = re.compile(r"[,;，、؛]")
-_BULLET = re.compile(r"^[^\S\n]*(?:[•·▪►▶›»|*>→-][^\S\n])|[^\S\n][|•·][^\S\n]", _LINES)
+# A bullet opening the line (after the newline every line has before it in
+# the joined page), or items joined by | or •. Each starts with a literal or
+# a rare character, so the search skips ahead to it.
+_BULLET_START = re.compile(r"\n[^\S\n]*[•·▪►▶›»|*>→-][^\S\n]")
+_ITEM_JOINER = re.compile(r"[|•·](?<=[^\S\n][|•·])[^\S\n]")
 _WEB_ADDRESS = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 # An e-mail address or @handle (searched only in lines with an @). An address starts where a run of address
 # characters starts (the lookbehind): trying every position inside a long
@@ -73,7 +77,7 @@ _WEB_ADDRESS = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNOR
 _AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|[^\S\n])@\w", _LINES)
 _TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
-_GLUED = re.compile(r"[a-z]{2}[.!?\"”’]?[A-Z][a-z]*[^\S\n]")
+_GLUED = re.compile(r"[A-Z](?:(?<=[a-z]{2}[A-Z])|(?<=[a-z]{2}[.!?\"”’][A-Z]))[a-z]*[^\S\n]")
 _QUOTE = re.compile(r"[\"“”„«»‘’「」]")
 # Lines of at least this many words anchor prose (long_distance).
 LONG_LINE_WORDS = 20
@@ -105,7 +109,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     stop = np.array([sum(map(stoplist.__contains__, line)) for line in words]) / per_word
     ends = page.flags(_SENTENCE_END)
     characters, letters, digits, capitalised = page.character_counts()
-    stamps = page.flags(_TIMESTAMP)
+    stamps = page.flags(_TIMESTAMP, digits > 0)  # a stamp has digits: the other lines are not searched
     visible = np.maximum(characters, 1)
     # Length in English-word equivalents of characters: German or Finnish
     # prose has fewer, longer words, and a paragraph is a paragraph.
@@ -121,7 +125,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "capitalised": capitalised,
         "digits": digits / visible,
         "symbols": (visible - letters - digits) / visible,
-        "bullet": page.flags(_BULLET),
+        "bullet": np.maximum(page.flags(_BULLET_START), page.flags(_ITEM_JOINER)),
         "link_like": np.maximum(page.flags(_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
         "quote": page.flags(_QUOTE),
         "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
@@ -145,23 +149,33 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
 
 
 class Page:
-    """A page's lines joined into one text, so that a pattern or a character class is read in one pass, not line by line."""
+    """A page's lines joined into one text, so that a pattern or a character class is read in one pass, not line by line.
+
+    Every line has a newline before it (the first too), so a pattern can
+    find a line's start by its newline.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.text = "\n".join(texts)
+        self.texts = texts
+        self.text = "".join("\n" + text for text in texts)
         self.n = len(texts)
         lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=self.n)
-        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # each line's newline
 
     def counts(self, pattern: re.Pattern[str]) -> np.ndarray:
-        """Matches of ``pattern`` in each line (none crosses a line's end)."""
+        """Matches of ``pattern`` in each line (none crosses a line's end; one at a newline is the next line's)."""
         positions = [match.start() for match in pattern.finditer(self.text)]
         lines = np.searchsorted(self.starts, positions, side="right") - 1
         return np.bincount(lines, minlength=self.n).astype(float)
 
-    def flags(self, pattern: re.Pattern[str]) -> np.ndarray:
-        """1.0 for each line ``pattern`` is found in, else 0.0."""
-        return (self.counts(pattern) > 0).astype(float)
+    def flags(self, pattern: re.Pattern[str], only: np.ndarray | None = None) -> np.ndarray:
+        """1.0 for each line ``pattern`` is found in, else 0.0; ``only`` (a mask) limits the search to those lines."""
+        if only is None:
+            return (self.counts(pattern) > 0).astype(float)
+        rows = np.flatnonzero(only)
+        found = np.zeros(self.n)
+        found[rows] = Page([self.texts[row] for row in rows]).flags(pattern)
+        return found
 
     def character_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per line: characters that are not spaces, letters, digits, and the capitalised share of its words.
@@ -174,7 +188,7 @@ class Page:
         codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         classes = character_classes(codes)
         space, alpha = (classes & SPACE) > 0, (classes & ALPHA) > 0
-        line_of = np.cumsum(codes == ord("\n"))
+        line_of = np.cumsum(codes == ord("\n")) - 1  # the newline before a line is its own (and a space)
         initial = ~space & np.concatenate([[True], space[:-1]])
         per_line = lambda mask: np.bincount(line_of[mask], minlength=self.n).astype(float)  # noqa: E731
         upper_initials, alpha_initials = per_line(initial & ((classes & UPPER) > 0)), per_line(initial & alpha)
