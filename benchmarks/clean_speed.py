@@ -2,6 +2,7 @@
 
     python benchmarks/clean_speed.py                    # 5 rounds on the scrapinghub pages
     python benchmarks/clean_speed.py --rounds 7 --data DIR
+    python benchmarks/clean_speed.py --text-only        # text mode's documents per core only
 
 Each round runs, one after another in alternating order so that load on a
 shared machine hits all alike, these separate processes on the same pages:
@@ -134,12 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="directory with the shared NAME.jsonl.gz sets")
     parser.add_argument("--set", default="scrapinghub", help="the set of pages for the whole-process runs")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--text-only", action="store_true", help="skip the whole-process runs: text mode in one process only")
     args = parser.parse_args(argv)
     pages = args.data / f"{args.set}.jsonl.gz"
     if not pages.exists():
         print(f"error: no {pages} (give --data DIR)", file=sys.stderr)
         return 1
-    whole_process(pages, args.rounds)
+    if not args.text_only:
+        whole_process(pages, args.rounds)
     in_process_text(args.data, args.rounds)
     return 0
 

@@ -1,5 +1,13 @@
 """The mission's junk kinds, counted in a system's output where the gold text lacks them.
 
+    python benchmarks/junk_kinds.py                          # text mode on the three shared sets
+    python benchmarks/junk_kinds.py --modes text html --sets scrapinghub --limit 100
+
+prints, per set and mode, each system's P/R/F1 (``cleanews.bench``) and its
+junk lines per 1,000 documents by kind: cleanews beside ``page_text``
+unchanged (text mode) or trafilatura alone (html mode). It is the quick,
+per-mode form of what ``clean_quality.py`` prints after its F1 tables.
+
 A line counts when it is short enough to be furniture, carries a cue of one
 kind anywhere in it, and its words are not a run of the page's gold text.
 The cue table is the measure's own: written apart from the cleaner's rules
@@ -16,9 +24,13 @@ True
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 WORD = re.compile(r"\w+")
 
@@ -133,3 +145,51 @@ def gold_flag_rate(golds: Iterable[str]) -> float:
     golds = list(golds)
     flagged = sum(junk_kind(line) is not None for gold in golds for line in gold.split("\n"))
     return flagged * 1000 / max(len(golds), 1)
+
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "clean"
+SETS = ("scrapinghub", "readability", "wcxb-dev")
+# The systems each mode is compared with: what the user would have without cleanews.
+BASELINES = {"text": "unchanged", "html": "trafilatura"}
+
+
+def report(path: Path, mode: str, limit: int | None) -> None:
+    """One set in one mode: F1 and junk per kind, the baseline beside cleanews."""
+    from cleanews.bench import load_cases, score_text, summarise, system_outputs  # here: the doctests need none of it
+    from cleanews.config import CleanConfig, Fields
+
+    cases = load_cases(str(path), Fields(text="page_text"))[:limit]
+    if mode == "text":
+        cases = [dataclasses.replace(case, doc=case.doc.replace(html=None)) for case in cases]
+    golds = [case.gold for case in cases]
+    rates = {}
+    print(f"{path.name.split('.')[0]}, {mode} mode ({len(cases)} pages)")
+    for system in (BASELINES[mode], "cleanews"):
+        texts = list(system_outputs(system, cases, CleanConfig(mode=mode), jobs=1))
+        summary = summarise([score_text(text, gold) for text, gold in zip(texts, golds, strict=True)])
+        rates[system], _ = per_thousand(texts, golds)
+        print(f"  {system:<12} P {summary.precision:.4f}  R {summary.recall:.4f}  F1 {summary.f1:.4f}  doc F1 {summary.mean_doc_f1:.4f}")
+    print(f"  junk lines per 1,000 docs  {'kind':<14}" + "".join(f"{system:>13}" for system in rates))
+    for kind in (*KINDS, "all"):
+        print(f"  {'':<27}{kind:<14}" + "".join(f"{by_kind[kind]:13.0f}" for by_kind in rates.values()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help="directory with the shared NAME.jsonl.gz sets")
+    parser.add_argument("--sets", nargs="+", default=list(SETS))
+    parser.add_argument("--modes", nargs="+", choices=tuple(BASELINES), default=["text"])
+    parser.add_argument("--limit", type=int, default=None, help="the first N pages of each set only")
+    args = parser.parse_args(argv)
+    missing = [name for name in args.sets if not (args.data / f"{name}.jsonl.gz").exists()]
+    if missing:
+        print(f"error: no {', '.join(missing)} in {args.data} (give --data DIR)", file=sys.stderr)
+        return 1
+    for name in args.sets:
+        for mode in args.modes:
+            report(args.data / f"{name}.jsonl.gz", mode, args.limit)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
