@@ -62,8 +62,31 @@ def _rule(name: str, pattern: str, max_words: int, why: str, needles: str = "") 
 _END = r"\s*+[:.!|>»›-]*+\s*+$"
 
 def _any_word(words: str) -> str:
-    """An alternation of whitespace-separated words (a word may hold a space as '_')."""
-    return "|".join(word.replace("_", " ") for word in words.split())
+    """An alternation of whitespace-separated words (a word may hold a space as '_'; a few are patterns: 'e-?mail').
+
+    Plain words become a trie ('sha(?:re|red)'), so a search tries a
+    letter's branch, not hundreds of words in turn; patterns follow them.
+
+    >>> _any_word("share shared save e-?mail")
+    's(?:ave|hare(?:d)?)|e-?mail'
+    """
+    listed = [word.replace("_", " ") for word in words.split()]
+    plain = [word for word in listed if re.escape(word) == word.replace(" ", "\\ ")]
+    return "|".join([_trie(plain), *(word for word in listed if word not in plain)])
+
+
+def _trie(words: list[str]) -> str:
+    """A pattern matching exactly ``words`` (plain text), branching on one character at a time."""
+    if not words:
+        return "(?!)"
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        branches.setdefault(word[:1], []).append(word[1:])
+    ends_here = "" in branches.pop("", [None])
+    alternatives = [re.escape(first) + ("" if rests == [""] else _trie(rests)) for first, rests in sorted(branches.items())]
+    if len(alternatives) == 1 and not ends_here:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")" + ("?" if ends_here else "")
 
 
 # Page actions a button or link names, in the languages of the shared pages
