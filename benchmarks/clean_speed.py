@@ -122,7 +122,8 @@ def in_process_text(data: Path, rounds: int) -> None:
         path = data / f"{name}.jsonl.gz"
         if path.exists():
             with gzip.open(path, "rt", encoding="utf-8") as source:
-                texts = [json.loads(line)["page_text"] for line in source]
+                # An empty page_text is a rejected record, not a document to time.
+                texts = [text for line in source if (text := json.loads(line).get("page_text") or "").strip()]
             words = sum(len(text.split()) for text in texts) / len(texts)
             print(f"  {name:<12} page_text, {len(texts)} docs, {words:.0f} words/doc: {spread(text_rate(texts, rounds))} docs/s")
     if SEED.exists():
