@@ -286,7 +286,7 @@ def mark_galleries(lines: list[Line]) -> None:
             line.rule = "gallery"
 
 
-def numbered_slide_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
+def numbered_slide_runs(lines: list[Line]) -> Iterator[tuple[int, int]]:
     """Spans of lines that are a gallery's numbered slides.
 
     At least MIN_GALLERY_SLIDES counters count up one by one to the same
@@ -296,7 +296,7 @@ def numbered_slide_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
     it). Bare counters ("3/12") go alone: the text between them may be a
     carousel of the page's own.
     """
-    counters = [(index, number) for index, line in enumerate(kept) if (number := slide_number(line.text)) is not None]
+    counters = [(index, number) for index, line in enumerate(lines) if (number := slide_number(line.text)) is not None]
     run: list[int] = []
     for position, (index, number) in enumerate(counters):
         run.append(index)
@@ -304,8 +304,8 @@ def numbered_slide_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
         if following is not None and following[1] == (number[0] + 1, number[1]) and following[0] - index <= MAX_SLIDE_LINES:
             continue
         if len(run) >= MIN_GALLERY_SLIDES:
-            if all(len(kept[counter].words) > 2 for counter in run):
-                yield run[0], min(index + run[-1] - run[-2], len(kept))
+            if all(len(lines[counter].words) > 2 for counter in run):
+                yield run[0], min(index + run[-1] - run[-2], len(lines))
             else:
                 yield from ((counter, counter + 1) for counter in run)
         run = []

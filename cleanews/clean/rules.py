@@ -148,15 +148,14 @@ _PROMPT = (
 
 # News and photo agencies: a line that names one alone ("EPA", "AFP/Getty
 # Images", "Reuters") is the credit under a photo.
-_AGENCIES = (
-    r"reuters|afp|ap|aap|epa|efe|epa-efe|dpa|ansa|anp|apa|pa|pa media|pa wire|press association|getty(?: images)?|shutterstock|alamy"
-    r"|imago(?: images)?|keystone|xinhua|tass|ria novosti|anadolu(?: agency)?|kyodo|yonhap|belga|sipa|abaca|picture alliance|zuma(?: press)?"
-    r"|istock(?:photo)?|nurphoto|europa press|agencia efe|lusa|čtk|ctk|pap|bloomberg|afp photo|ap photo|reuters pictures|the associated press"
-)
-_AGENCY_NEEDLES = (
-    "reuters|afp|ap|epa|efe|dpa|ansa|anp|pa|press association|getty|shutterstock|alamy|imago|keystone|xinhua|tass|ria novosti|anadolu"
-    "|kyodo|yonhap|belga|sipa|abaca|picture alliance|zuma|istock|nurphoto|europa press|lusa|čtk|ctk|bloomberg"
-)
+_AGENCY_NAMES = """
+    reuters afp ap aap epa efe epa-efe dpa ansa anp apa pa pa_media pa_wire press_association getty getty_images shutterstock
+    alamy imago imago_images keystone xinhua tass ria_novosti anadolu anadolu_agency kyodo yonhap belga sipa abaca
+    picture_alliance zuma zuma_press istock istockphoto nurphoto europa_press agencia_efe lusa čtk ctk pap bloomberg
+    afp_photo ap_photo reuters_pictures the_associated_press
+"""
+_AGENCIES = _any_word(_AGENCY_NAMES)
+_AGENCY_NEEDLES = "|".join(name.replace("_", " ") for name in _AGENCY_NAMES.split())
 
 # Related-content headers: what they list ("Most read stories", "More
 # related posts", "Read more news like this on example.com"). Some cues are a
