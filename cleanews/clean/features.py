@@ -174,7 +174,7 @@ class Page:
             return (self.counts(pattern) > 0).astype(float)
         rows = np.flatnonzero(only)
         found = np.zeros(self.n)
-        found[rows] = Page([self.texts[row] for row in rows]).flags(pattern)
+        found[rows] = Page([self.texts[row] for row in rows.tolist()]).flags(pattern)
         return found
 
     def character_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
