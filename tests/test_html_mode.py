@@ -153,3 +153,44 @@ def test_every_html_removal_is_named() -> None:
     assert "advertisement" in rules
     for rule in rules:
         assert rule in ("advertisement", "title") or rule.removeprefix("model:") in HTML_FEATURE_NAMES
+
+
+METADATA_PAGES = {
+    "meta tags": (
+        '<html><head><title>Harbor bridge reopens | City Paper</title>'
+        '<meta property="og:title" content="Harbor bridge reopens after repairs">'
+        '<meta name="author" content="Ana Lima"><link rel="canonical" href="https://paper.example/news/bridge">'
+        '<meta property="article:published_time" content="2024-05-03T08:00:00Z"></head>'
+        "<body><article><h1>Harbor bridge reopens after repairs</h1><p>" + " ".join(PARAGRAPHS["en"]) + "</p></article></body></html>"
+    ),
+    "JSON-LD over meta": (
+        '<html><head><title>Council closes the library - Town News</title>'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Council closes the library", "datePublished": "2023-11-20", '
+        '"author": {"@type": "Person", "name": "Jo Park"}}</script></head>'
+        "<body><h1>Council closes the library</h1><p>" + " ".join(PARAGRAPHS["en"]) + "</p></body></html>"
+    ),
+    "markup only": (
+        "<html><body><h1>Bibliothek schließt</h1><p class='byline'>Von Eva Braun</p><p>12.03.2022</p><p>"
+        + " ".join(PARAGRAPHS["de"]) + "</p></body></html>"
+    ),
+}
+
+
+def test_page_metadata_is_trafilaturas_for_the_fields_kept() -> None:
+    """The four fields come out exactly as trafilatura's whole metadata search gives them."""
+    from pathlib import Path
+
+    from trafilatura.metadata import extract_metadata
+
+    from cleanews.clean.blocks import parse_html
+    from cleanews.clean.metadata import page_metadata
+
+    pages = dict(METADATA_PAGES, golden=Path("golden/input/harbor-bridge-reopens.html").read_text(encoding="utf-8"))
+    for name, html in pages.items():
+        ours, theirs = page_metadata(parse_html(html), "https://paper.example/x"), extract_metadata(parse_html(html), "https://paper.example/x")
+        assert (ours.title, ours.author, ours.url, ours.date) == (theirs.title, theirs.author, theirs.url, theirs.date), name
+    found = page_metadata(parse_html(METADATA_PAGES["JSON-LD over meta"]))
+    assert (found.title, found.author, found.date) == ("Council closes the library", "Jo Park", "2023-11-20")
+    found = page_metadata(parse_html(METADATA_PAGES["meta tags"]))
+    assert (found.url, found.date, found.author) == ("https://paper.example/news/bridge", "2024-05-03", "Ana Lima")

@@ -86,11 +86,12 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     if not blocks:
         return np.zeros((0, len(HTML_FEATURE_NAMES)))
     texts = [block.text for block in blocks]
-    words = [[word.casefold() for word in WORD.findall(text)] for text in texts]
+    words = [block_words(text) for text in texts]
     sizes = np.array([len(line) for line in words], dtype=float)
     kept = coverage(words, extracted)
     links = np.array([block.link_density for block in blocks])
-    main_id, main_depth = main_container(blocks, sizes * kept)
+    containers = Containers(blocks)
+    main_id, main_depth = main_container(containers, sizes * kept)
     shared = article_context(blocks, sizes * kept)
     context = [block.context - shared for block in blocks]
     extractor_lines = {" ".join(WORD.findall(line.casefold())) for line in extracted.split("\n")}
@@ -105,12 +106,19 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
         "extractor": kept,
         "extractor_line": np.array([" ".join(line) in extractor_lines for line in words], dtype=float),
         "window_extractor": window_sum(kept) / 5,
-        "parent_extractor": parent_share(blocks, sizes, kept),
-        "main_container": np.array([main_id in block.path for block in blocks], dtype=float),
+        "parent_extractor": parent_share(containers, sizes, kept),
+        "main_container": containers.inside(main_id),
         "earlier_copy": earlier_copy(words),
     }
     dom = np.column_stack([columns[name] for name in BLOCK_FEATURES])
     return np.hstack([line_features(texts, words), dom])
+
+
+def block_words(text: str) -> list[str]:
+    """The casefolded ``\\w+`` words of a text (ASCII text is lowercased whole: the same words, faster)."""
+    if text.isascii():
+        return WORD.findall(text.lower())
+    return [word.casefold() for word in WORD.findall(text)]
 
 
 def has_name(contexts: Sequence[frozenset[str]], name: str) -> np.ndarray:
@@ -130,9 +138,8 @@ def coverage(words: Sequence[Sequence[str]], reference: str) -> np.ndarray:
     covered = np.zeros(len(flat), dtype=bool)
     for offset in range(MATCH_GRAM):  # a found gram covers its MATCH_GRAM words
         covered[offset : offset + len(found)] |= found
-    hits, totals = np.zeros(len(words)), np.zeros(len(words))
-    np.add.at(totals, owner, 1)
-    np.add.at(hits, owner, covered)
+    totals = np.bincount(owner, minlength=len(words))
+    hits = np.bincount(owner, weights=covered, minlength=len(words))
     return hits / np.maximum(totals, 1)
 
 
@@ -167,38 +174,56 @@ def earlier_copy(words: Sequence[Sequence[str]]) -> np.ndarray:
     return out
 
 
-def subtree_totals(blocks: Sequence[Block], values: np.ndarray) -> dict[int, float]:
-    """Sum of ``values`` over the blocks under each element (by element id)."""
-    totals: dict[int, float] = {}
-    for block, value in zip(blocks, values, strict=True):
-        for node in block.path:
-            totals[node] = totals.get(node, 0.0) + float(value)
-    return totals
+class Containers:
+    """Which elements hold which blocks: every (block, enclosing element) pair, flattened once per page.
+
+    Element ids are small consecutive integers (the block walk numbers the
+    block elements), so sums under each element are one ``np.bincount``.
+    """
+
+    def __init__(self, blocks: Sequence[Block]):
+        self.lengths = np.array([len(block.path) for block in blocks], dtype=np.intp)
+        self.owner = np.repeat(np.arange(len(blocks)), self.lengths)  # the block of each pair
+        self.node = np.fromiter((node for block in blocks for node in block.path), dtype=np.intp, count=int(self.lengths.sum()))
+        ends = np.cumsum(self.lengths)
+        self.depth = np.arange(len(self.node)) - np.repeat(ends - self.lengths, self.lengths)  # position in its path
+        self.size = int(self.node.max()) + 1 if len(self.node) else 0
+        # Each block's parent element (the last but one on its path; -1 when it has none).
+        self.parent = np.where(self.lengths >= 2, self.node[np.maximum(ends - 2, 0)] if len(self.node) else -1, -1)
+
+    def totals(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (one per block) over the blocks under each element, indexed by element id."""
+        return np.bincount(self.node, weights=values[self.owner], minlength=self.size)
+
+    def inside(self, node: int) -> np.ndarray:
+        """1.0 for each block inside element ``node``."""
+        out = np.zeros(len(self.lengths))
+        out[self.owner[self.node == node]] = 1.0
+        return out
 
 
-def parent_share(blocks: Sequence[Block], sizes: np.ndarray, kept: np.ndarray) -> np.ndarray:
+def parent_share(containers: Containers, sizes: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """Kept share of the words under each block's parent element (its own when it has none)."""
-    words = subtree_totals(blocks, sizes)
-    kept_words = subtree_totals(blocks, sizes * kept)
-    out = np.zeros(len(blocks))
-    for index, block in enumerate(blocks):
-        if len(block.path) >= 2:
-            parent = block.path[-2]
-            out[index] = kept_words[parent] / max(words[parent], 1.0)
-        else:
-            out[index] = kept[index]
-    return out
+    words = containers.totals(sizes)
+    kept_words = containers.totals(sizes * kept)
+    has_parent = containers.parent >= 0
+    parent = np.where(has_parent, containers.parent, 0)
+    share = kept_words[parent] / np.maximum(words[parent], 1.0) if containers.size else kept
+    return np.where(has_parent, share, kept)
 
 
-def main_container(blocks: Sequence[Block], kept_words: np.ndarray) -> tuple[int, int]:
-    """Id and depth of the deepest element holding MAIN_CONTAINER_SHARE of the kept words (-1, 0 if none)."""
+def main_container(containers: Containers, kept_words: np.ndarray) -> tuple[int, int]:
+    """Id and depth of the deepest element holding MAIN_CONTAINER_SHARE of the kept words (-1, 0 if none).
+
+    Elements that each hold that share nest (two apart could not), so the deepest is one element.
+    """
     total = float(kept_words.sum())
-    if total <= 0:
+    if total <= 0 or not containers.size:
         return -1, 0
-    totals = subtree_totals(blocks, kept_words)
-    depth = {node: position for block in blocks for position, node in enumerate(block.path)}
-    best, best_depth = -1, -1
-    for node, value in totals.items():
-        if value >= MAIN_CONTAINER_SHARE * total and depth[node] > best_depth:
-            best, best_depth = node, depth[node]
-    return best, best_depth + 1
+    holders = np.flatnonzero(containers.totals(kept_words) >= MAIN_CONTAINER_SHARE * total)
+    if not len(holders):
+        return -1, 0
+    depth = np.zeros(containers.size, dtype=np.intp)
+    depth[containers.node] = containers.depth
+    best = int(holders[np.argmax(depth[holders])])
+    return best, int(depth[best]) + 1

@@ -30,6 +30,7 @@ from cleanews.clean.block_features import (
 )
 from cleanews.clean.blocks import Block, blocks_of, parse_html
 from cleanews.clean.lines import plausible_title
+from cleanews.clean.metadata import page_metadata
 from cleanews.clean.model import LineModel
 from cleanews.clean.page import NO_DOM, DomCounts, dom_counts
 from cleanews.clean.rules import MODEL_RULE_PREFIX
@@ -69,28 +70,24 @@ def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None) ->
     """The article text of a page (its HTML or its parsed tree) and its metadata, as trafilatura finds them.
 
     Comments are left out: they are not the article. A page where trafilatura
-    finds nothing gives empty text (the caller decides what that means).
-    trafilatura works on a copy of a tree it is given, so the tree can be read again.
+    finds nothing gives empty text and no metadata (the caller decides what
+    that means). trafilatura works on a copy of a tree it is given, so the
+    tree can be read again.
     """
-    if page is None:
+    tree = parse_html(page) if isinstance(page, str) else page
+    if tree is None:
         return Extracted(text="")
     result = trafilatura.bare_extraction(
-        page,
+        tree,
         url=url,
         fast=FAST_EXTRACTION,
-        with_metadata=True,
         include_comments=False,
         include_tables=True,
     )
     if not isinstance(result, trafilatura.settings.Document):  # None: nothing found
         return Extracted(text="")
-    return Extracted(
-        text=result.text or "",
-        title=result.title or None,
-        url=result.url or url,
-        date=result.date or None,
-        author=result.author or None,
-    )
+    found = page_metadata(tree, url)
+    return Extracted(text=result.text or "", title=found.title, url=found.url or url, date=found.date, author=found.author)
 
 
 def read_page(html: str, url: str | None = None, model: LineModel | None = None) -> JudgedPage:
