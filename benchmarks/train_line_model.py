@@ -40,9 +40,9 @@ import numpy as np
 
 from cleanews.bench import score_text, summarise
 from cleanews.clean.block_features import HTML_FEATURE_NAMES, block_matrix
-from cleanews.clean.blocks import Block, page_blocks
+from cleanews.clean.blocks import Block
 from cleanews.clean.features import FEATURE_NAMES, line_features
-from cleanews.clean.html import extract, judge_blocks
+from cleanews.clean.html import judge_blocks, read_blocks
 from cleanews.clean.lines import (
     clean_judged_lines,
     clean_lines,
@@ -134,8 +134,7 @@ def html_pages(set_name: str, records: Sequence[dict]) -> list[Page]:
     """Pages as the HTML cleaner sees them: the visible blocks, with trafilatura's output as features."""
     pages = []
     for record in records:
-        blocks = page_blocks(record["html"])
-        extracted = extract(record["html"], record.get("url"))
+        _, blocks, extracted = read_blocks(record["html"], record.get("url"))
         texts = [block.text for block in blocks]
         pages.append(Page(
             set_name=set_name,

@@ -59,48 +59,58 @@ class JudgedPage:
     dom: DomCounts = NO_DOM
 
 
-# trafilatura's fallback extractors (readability, jusText) stay on: without
-# them (fast=True) trafilatura takes a third less time and scrapinghub and
-# readability score the same or better, but wcxb-dev loses 0.016 recall
-# (F1 0.941 -> 0.932, 300 pages; README, "Speed").
-FAST_EXTRACTION = False
+# trafilatura's fallback extractors (readability, then jusText) cost it a
+# third more time and change its text on about one page in twenty-five: where
+# its own extractor misreads a page and keeps a sliver of it. So it runs
+# without them (``fast``), and again with them only when it kept less than
+# this share of the page's visible words. Set on wcxb-dev's first 300 pages
+# (0.1-0.4 all caught the pages the fallback rescues; 0.2 reran 4% of them),
+# checked on its next 500 (README, "Speed").
+FALLBACK_BELOW_SHARE = 0.2
 
 
-def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None) -> Extracted:
+def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None, visible_words: int | None = None) -> Extracted:
     """The article text of a page (its HTML or its parsed tree) and its metadata, as trafilatura finds them.
 
-    Comments are left out: they are not the article. A page where trafilatura
-    finds nothing gives empty text and no metadata (the caller decides what
-    that means). trafilatura works on a copy of a tree it is given, so the
-    tree can be read again.
+    Comments are left out: they are not the article. ``visible_words`` (the
+    words of the page's blocks) decides whether trafilatura's fallback
+    extractors run (FALLBACK_BELOW_SHARE); without it they always do, as in
+    trafilatura's default. A page where trafilatura finds nothing gives
+    empty text and no metadata (the caller decides what that means).
+    trafilatura works on a copy of a tree it is given, so the tree can be
+    read again.
     """
     tree = parse_html(page) if isinstance(page, str) else page
     if tree is None:
         return Extracted(text="")
-    result = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=FAST_EXTRACTION,
-        include_comments=False,
-        include_tables=True,
-    )
-    if not isinstance(result, trafilatura.settings.Document):  # None: nothing found
+    result = _trafilatura(tree, url, fast=visible_words is not None)
+    if visible_words is not None and len(result.split()) < FALLBACK_BELOW_SHARE * visible_words:
+        result = _trafilatura(tree, url, fast=False)
+    if not result:
         return Extracted(text="")
     found = page_metadata(tree, url)
-    return Extracted(text=result.text or "", title=found.title, url=found.url or url, date=found.date, author=found.author)
+    return Extracted(text=result, title=found.title, url=found.url or url, date=found.date, author=found.author)
+
+
+def _trafilatura(tree: lxml_html.HtmlElement, url: str | None, fast: bool) -> str:
+    """trafilatura's text of the page ('' when it finds nothing), with its fallback extractors unless ``fast``."""
+    result = trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True)
+    return (result.text or "") if isinstance(result, trafilatura.settings.Document) else ""  # None: nothing found
+
+
+def read_blocks(html: str, url: str | None = None) -> tuple[lxml_html.HtmlElement | None, tuple[Block, ...], Extracted]:
+    """The page parsed once: its tree, its visible blocks and what trafilatura finds in it."""
+    tree = parse_html(html)
+    blocks = tuple(blocks_of(tree)) if tree is not None else ()
+    return tree, blocks, extract(tree, url, sum(len(block.text.split()) for block in blocks))
 
 
 def read_page(html: str, url: str | None = None, model: LineModel | None = None) -> JudgedPage:
-    """Extract a page and judge its blocks with ``model`` (None: trafilatura's lines as they are).
-
-    The page is parsed once; the extractor and the block walk read the same tree.
-    """
-    tree = parse_html(html)
-    extracted = extract(tree, url)
+    """Extract a page and judge its blocks with ``model`` (None: trafilatura's lines as they are)."""
+    tree, blocks, extracted = read_blocks(html, url)
     if model is None:
         lines = tuple(line for line in extracted.text.split("\n") if line.strip())
         return JudgedPage(lines, (None,) * len(lines), extracted)
-    blocks = tuple(blocks_of(tree)) if tree is not None else ()
     lines, verdicts = judge_blocks(blocks, block_matrix(blocks, extracted.text), model)
     return JudgedPage(lines, verdicts, extracted, blocks, dom_counts(tree))
 
