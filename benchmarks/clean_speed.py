@@ -10,15 +10,19 @@ shared machine hits all alike, these separate processes on the same pages:
 - ``trafilatura``: a Python process that reads the JSONL, runs
   ``trafilatura.extract(html, include_comments=False)`` on every page and
   writes the texts as JSONL (what a user would run instead of cleanews);
-- ``html``: ``cleanews clean --mode html --jobs 1``;
-- ``html-jobs``: the same with the default ``--jobs`` (all cores);
+- ``html``: ``cleanews clean --mode html --jobs 1`` (one worker process
+  under the default time limit, the parent reading and writing);
+- ``html-inproc``: the same with ``--time-limit 0``: no worker, everything
+  in one process, so its peak memory is what one worker needs, and its time
+  against ``html`` is what handing pages to a worker costs;
+- ``html-jobs``: the default ``--jobs`` (all cores);
 - ``text``: ``cleanews clean --mode text --text-field page_text --jobs 1``.
 
 It prints, per system, the median wall time and its spread (min-max) over
-the rounds, pages/s and the peak resident memory of the process (of the
-largest worker for ``html-jobs``, whose workers are children of the fork
-server: the figure is the parent's). Ratios are per round, then the median:
-HTML against trafilatura, the default --jobs against one process.
+the rounds, pages/s and the peak resident memory of the process tree (the
+largest of the process and the children it waited for). Ratios are per
+round, then the median: HTML against trafilatura, the default --jobs
+against one worker.
 
 Text mode's documents per second per core are then measured in one process
 (``clean_text`` on every ``page_text`` of each set, after a warm-up, so
@@ -60,6 +64,7 @@ def commands(pages: Path, out: Path) -> dict[str, list[str]]:
     return {
         "trafilatura": [sys.executable, "-c", TRAFILATURA_ALONE, str(pages), str(out)],
         "html": [*cleanews, "--mode", "html", "--jobs", "1"],
+        "html-inproc": [*cleanews, "--mode", "html", "--jobs", "1", "--time-limit", "0"],
         "html-jobs": [*cleanews, "--mode", "html"],
         "text": [*cleanews, "--mode", "text", "--text-field", "page_text", "--jobs", "1"],
     }
@@ -98,7 +103,10 @@ def whole_process(pages: Path, rounds: int) -> None:
         print(f"  {name:<12} {spread(seconds[name]):<28} {count / statistics.median(seconds[name]):8.1f} {max(memory[name]):12.0f}")
     ratios = lambda slow, fast: [a / b for a, b in zip(seconds[slow], seconds[fast], strict=True)]  # noqa: E731
     print(f"  html / trafilatura throughput: {spread(ratios('trafilatura', 'html'))}")
+    print(f"  html-inproc / trafilatura throughput: {spread(ratios('trafilatura', 'html-inproc'))}")
     print(f"  default --jobs / --jobs 1 throughput: {spread(ratios('html', 'html-jobs'))}")
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work shared them, ratios are rough)")
 
 
 def text_rate(texts: list[str], rounds: int) -> list[float]:

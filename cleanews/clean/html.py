@@ -61,12 +61,22 @@ class JudgedPage:
 
 # trafilatura's fallback extractors (readability, then jusText) cost it a
 # third more time and change its text on about one page in twenty-five: where
-# its own extractor misreads a page and keeps a sliver of it. So it runs
-# without them (``fast``), and again with them only when it kept less than
-# this share of the page's visible words. Set on wcxb-dev's first 300 pages
-# (0.1-0.4 all caught the pages the fallback rescues; 0.2 reran 4% of them),
-# checked on its next 500 (README, "Speed").
+# its own extractor misreads a page. So it runs without them (``fast``), and
+# again with them only when what it kept looks misread: under this share of
+# the page's visible words (a sliver), or more words than the page's blocks
+# hold (the whole page). Set on wcxb-dev's first 300 pages and the 297 of
+# scrapinghub and readability (shares 0.1-0.4 caught the slivers the fallback
+# rescues), checked on wcxb-dev's next 244 (README, "Speed").
 FALLBACK_BELOW_SHARE = 0.2
+
+
+def needs_fallback(kept_words: int, visible_words: int) -> bool:
+    """Whether trafilatura's own extractor, keeping ``kept_words`` of a page's ``visible_words``, misread it.
+
+    >>> needs_fallback(40, 1000), needs_fallback(600, 1000), needs_fallback(1020, 1000)
+    (True, False, True)
+    """
+    return kept_words < FALLBACK_BELOW_SHARE * visible_words or kept_words > visible_words
 
 
 def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None, visible_words: int | None = None) -> Extracted:
@@ -74,7 +84,7 @@ def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None, vi
 
     Comments are left out: they are not the article. ``visible_words`` (the
     words of the page's blocks) decides whether trafilatura's fallback
-    extractors run (FALLBACK_BELOW_SHARE); without it they always do, as in
+    extractors run (``needs_fallback``); without it they always do, as in
     trafilatura's default. A page where trafilatura finds nothing gives
     empty text and no metadata (the caller decides what that means).
     trafilatura works on a copy of a tree it is given, so the tree can be
@@ -84,7 +94,7 @@ def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None, vi
     if tree is None:
         return Extracted(text="")
     result = _trafilatura(tree, url, fast=visible_words is not None)
-    if visible_words is not None and len(result.split()) < FALLBACK_BELOW_SHARE * visible_words:
+    if visible_words is not None and needs_fallback(len(result.split()), visible_words):
         result = _trafilatura(tree, url, fast=False)
     if not result:
         return Extracted(text="")
