@@ -145,7 +145,7 @@ def html_pages(set_name: str, records: Sequence[dict]) -> list[Page]:
             labels=(word_labels(texts, record["gold"], match_once=True) >= 0.5).astype(float),
             sizes=np.array([len(WORD.findall(text)) for text in texts], dtype=float),
             gold=record["gold"],
-            blocks=blocks,
+            blocks=list(blocks),
             title=extracted.title or record.get("title"),
         ))
     return pages
