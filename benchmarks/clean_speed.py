@@ -19,10 +19,10 @@ shared machine hits all alike, these separate processes on the same pages:
 - ``text``: ``cleanews clean --mode text --text-field page_text --jobs 1``.
 
 It prints, per system, the median wall time and its spread (min-max) over
-the rounds, pages/s and the peak resident memory of the process tree (the
-largest of the process and the children it waited for). Ratios are per
-round, then the median: HTML against trafilatura, the default --jobs
-against one worker.
+the rounds, pages/s and the peak resident memory of the main process (the
+workers are children of the fork server and do not count there: the
+``html-inproc`` figure is what one worker needs). Ratios are per round, then
+the median: HTML against trafilatura, the default --jobs against one worker.
 
 Then, in one process, where HTML mode's time goes: CPU milliseconds per page
 of each part (parse, block walk, trafilatura with its fallback where it runs,
