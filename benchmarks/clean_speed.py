@@ -3,6 +3,7 @@
     python benchmarks/clean_speed.py                    # 5 rounds on the scrapinghub pages
     python benchmarks/clean_speed.py --rounds 7 --data DIR
     python benchmarks/clean_speed.py --text-only        # text mode's documents per core only
+    python benchmarks/clean_speed.py --handoff          # only the cost of passing pages to workers
 
 Each round runs, one after another in alternating order so that load on a
 shared machine hits all alike, these separate processes on the same pages:
@@ -154,6 +155,27 @@ def html_parts(pages: Path) -> None:
         print(f"  {name:<52} {1000 * seconds / len(records):6.1f}")
 
 
+def unchanged(doc: Any) -> Any:
+    """A document step that does no work: what is left of a worker run is the hand-off."""
+    return doc.replace(html=None)
+
+
+def handoff(pages: Path, copies: int = 3) -> None:
+    """The parent's CPU ms and the wall ms per page of passing pages to workers and back, with no cleaning."""
+    from cleanews.document import Document
+    from cleanews.workers import ordered_map
+
+    with gzip.open(pages, "rt", encoding="utf-8") as source:
+        docs = [Document(id=record["id"], text="", html=record["html"]) for record in map(json.loads, source)] * copies
+    print(f"hand-off of {len(docs)} pages to workers and back, no cleaning (the default 5 s limit)")
+    for jobs in (1, 2):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in ordered_map(unchanged, docs, jobs=jobs, time_limit=5.0):
+            pass
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"  {jobs} worker(s): parent CPU {1000 * cpu / len(docs):.2f} ms/page, wall {1000 * wall / len(docs):.2f} ms/page (pool start included)")
+
+
 def text_rate(texts: list[str], rounds: int) -> list[float]:
     """Documents per second of ``clean_text`` in this process, per round."""
     from cleanews import clean_text
@@ -190,11 +212,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", default="scrapinghub", help="the set of pages for the whole-process runs")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--text-only", action="store_true", help="skip the whole-process runs: text mode in one process only")
+    parser.add_argument("--handoff", action="store_true", help="only measure what passing pages to workers costs")
     args = parser.parse_args(argv)
     pages = args.data / f"{args.set}.jsonl.gz"
     if not pages.exists():
         print(f"error: no {pages} (give --data DIR)", file=sys.stderr)
         return 1
+    if args.handoff:
+        handoff(pages)
+        return 0
     if not args.text_only:
         whole_process(pages, args.rounds)
         html_parts(pages)
