@@ -17,6 +17,7 @@ import numpy as np
 
 from cleanews.clean.encoding import normalise_line, normalise_text
 from cleanews.clean.features import line_features
+from cleanews.clean.comments import thread_start
 from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule, is_caption_shaped, slide_number
 from cleanews.document import Removal
@@ -58,6 +59,13 @@ _FIELD_LIST = re.compile(r"^[^:]{1,30}:.*,.*,")
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*$")
+# A short line ending in a full stop is a sentence too (a lede), not a link title.
+MIN_STATEMENT_WORDS = 5
+_FULL_STOP = re.compile(r"[.。]['\"’”»)]*$")
+# A wire story's dateline opens its first paragraph: 'NEW YORK -- ', 'WASHINGTON (AP) — ',
+# 'BERLIN (dpa) - ', 'MADRID, 3 jun (EFE).- '. The line it opens is the lede.
+_DATELINE = re.compile(r"^[^\W\d_a-zß-ÿ][^\W\da-zß-ÿ.'’ ]*(?:[ .'’][^\W\da-zß-ÿ]+){0,4}(?:,[^—–()\n]{1,30}?)?\s*"
+                       r"(?:\([^)]{1,30}\))?\.?\s*(?:--|[—–-])\s*\S")
 
 
 @dataclass
@@ -171,6 +179,7 @@ def clean_lines(
     lines = join_across_removed(lines)
     if model is not None:
         mark_by_model(lines, model, matched)
+        keep_datelined_ledes(lines)
     return finish(lines, detect_title, drop_repeats, known_title)
 
 
@@ -202,6 +211,7 @@ def finish(lines: list[Line], detect_title: bool, drop_repeats: bool, known_titl
     if drop_repeats:
         mark_repeated_lines(lines)
     mark_related_link_lists(lines)
+    mark_comment_thread(lines)
     url = source_url(lines)
     title = mark_title(lines, known_title, detect_title)
     author = mark_byline(lines)
@@ -344,14 +354,39 @@ def mark_related_link_lists(lines: list[Line]) -> None:
         if line.rule == "related":
             in_list = True
         elif in_list and line.rule is None:
-            if is_sentence(line):
+            if is_sentence(line) or is_lede(line):
                 in_list = False
             else:
                 line.rule = "related_links"
 
 
+def mark_comment_thread(lines: list[Line]) -> None:
+    """Remove reader comments: every kept line from a thread's header on (``comments.py``)."""
+    start = thread_start([line.text for line in lines], [line.rule is None for line in lines])
+    for line in lines[start or len(lines) :]:
+        if line.rule is None:
+            line.rule = "comments"
+
+
 def is_sentence(line: Line) -> bool:
     return len(line.words) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(line.text) is not None
+
+
+def is_lede(line: Line) -> bool:
+    """A story's opening: after a dateline, or a short statement ('It is HBO to go.'), never a link title.
+
+    >>> [is_lede(Line(text, WORD.findall(text))) for text in ("NEW YORK -- It is HBO to go.", "BERLIN (dpa) - Die Bahn streikt",
+    ...                                                       "Fed holds rates steady", "Is this the end of the euro?")]
+    [True, True, False, False]
+    """
+    return bool(_DATELINE.match(line.text)) or (len(line.words) >= MIN_STATEMENT_WORDS and _FULL_STOP.search(line.text) is not None)
+
+
+def keep_datelined_ledes(lines: list[Line]) -> None:
+    """Give back a dateline's lede the classifier removed just before the story it opens."""
+    for line, after in zip(lines, lines[1:], strict=False):
+        if line.rule is not None and line.rule.startswith(MODEL_RULE_PREFIX) and after.rule is None and _DATELINE.match(line.text):
+            line.rule = None
 
 
 def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str | None:

@@ -1,0 +1,84 @@
+"""Reader comments are not article text; a story's lede is (tests on page shapes seen on real sites)."""
+
+from cleanews import clean_html, clean_text
+from cleanews.clean.comments import thread_start
+from cleanews.config import CleanConfig
+
+REVIEW = [
+    "The Lakeside Grill has reopened under a new chef, and the menu is better than it has been in a decade.",
+    "The smoked trout starter is the best thing on it, served with pickled fennel and a sharp horseradish cream.",
+    "Mains are more uneven: the lamb was perfectly pink, but the risotto arrived gluey and under-seasoned.",
+    "Service was warm and quick even on a busy Saturday, and the wine list has several good bottles under $40.",
+    "Verdict: go for the starters and the view, and share a dessert; three stars out of five.",
+]
+THREAD = [
+    "47 Comments", "Margaret Ellis says:", "March 3, 2012 at 4:15 pm",
+    "We went last week on your recommendation and the trout was every bit as good as you said, thank you.", "Reply",
+    "Tom Baker says:", "March 4, 2012 at 9:02 am",
+    "I have to disagree about the service, we waited forty minutes for our mains and nobody apologised.", "Reply",
+    "Priya N. says:", "March 5, 2012 at 11:40 pm",
+    "The risotto was fine when we had it, maybe they have fixed it since your visit, worth another try.", "Reply",
+]
+GERMAN_STORY = [
+    "Die Stadt Münster hat am Dienstag beschlossen, die Gebühren für Außengastronomie ab dem kommenden Jahr deutlich zu erhöhen.",
+    "Viele Wirte am Prinzipalmarkt sind empört, weil sie in diesem Sommer ohnehin weniger Gäste hatten als vor der Pandemie.",
+    "Der Rat argumentiert, dass die Gebühren seit 2009 nicht gestiegen seien und das Geld für breitere Gehwege verwendet werde.",
+]
+GERMAN_THREAD = [
+    "Kommentare (3)", "Klaus M.", "vor 2 Tagen",
+    "Das ist doch eine Frechheit, die Wirte haben es ohnehin schon schwer genug in dieser Stadt.", "Antworten",
+    "Sabine", "vor 1 Tag", "Breitere Gehwege finde ich gut, irgendwer muss das ja bezahlen.", "Antworten",
+]
+MENU = ["Home", "Food", "Reviews", "Travel", "Sign in"]
+FOOTER = ["About us", "Contact", "Privacy Policy", "© 2012 The Lakeside Ledger"]
+
+
+def test_reader_comments_under_a_review_go_in_text_mode() -> None:
+    page = "\n".join([*MENU, "Lakeside Grill review: a fine view and a better menu", *REVIEW, *THREAD, *FOOTER])
+    assert clean_text(page).text == "\n".join(REVIEW)
+    by_rules = clean_text(page, CleanConfig(line_model=False))  # the thread's own rule, without the classifier
+    assert THREAD[3] in [removal.line for removal in by_rules.cleaning.removed if removal.rule == "comments"]
+    assert "Margaret Ellis" not in by_rules.text and REVIEW[-1] in by_rules.text
+
+
+def test_reader_comments_under_a_german_article_go() -> None:
+    doc = clean_text("\n".join(["Münster erhöht Gebühren für Cafés", *GERMAN_STORY, *GERMAN_THREAD]))
+    assert doc.text == "\n".join(GERMAN_STORY)
+
+
+def test_reader_comments_an_extractor_kept_go_in_html_mode() -> None:
+    body = "".join(f"<p>{line}</p>" for line in [*REVIEW, *THREAD])
+    doc = clean_html(f"<html><head><title>Lakeside Grill review</title></head><body><article><h1>Lakeside Grill review</h1>{body}"
+                     "</article></body></html>")
+    assert "Margaret Ellis" not in doc.text and "trout starter" in doc.text
+
+
+def test_a_comments_link_under_the_headline_is_no_thread() -> None:
+    lines = ["Lakeside Grill review", "Comments (12)", *REVIEW]
+    assert thread_start(lines) is None
+
+
+def test_a_live_blog_of_times_and_posts_is_no_thread() -> None:
+    posts = [line for pair in zip(("10:02 am", "10:15 am", "10:31 am", "10:48 am", "11:05 am"), REVIEW, strict=True) for line in pair]
+    assert thread_start([*REVIEW[:2], "Comments", *posts]) is None
+
+
+HBO_STORY = [
+    "NEW YORK -- It is HBO to go.",
+    "The cable network said Tuesday that it would sell its streaming service on its own, without a cable subscription, starting next month.",
+    "The service will cost $15 a month and carry the network's whole library, from old comedies to this year's dramas.",
+    "Analysts said the move could push other networks to follow, as more viewers cancel their cable packages every year.",
+]
+
+
+def test_a_datelined_lede_after_related_links_stays() -> None:
+    page = ["HBO goes it alone", "Related", "Netflix raises prices again", "Disney buys Fox studios", *HBO_STORY]
+    assert clean_text("\n".join([*MENU, *page, *FOOTER])).text == "\n".join(HBO_STORY)
+    assert clean_text("\n".join(page), CleanConfig(line_model=False)).text == "\n".join(HBO_STORY)
+
+
+def test_a_spanish_lede_after_related_links_stays() -> None:
+    story = ["MADRID, 3 jun (EFE).- El Gobierno aprobó el plan.",
+             "El plan prevé plantar diez mil árboles en los barrios con más calor de la ciudad antes de que termine la legislatura."]
+    doc = clean_text("\n".join(["Relacionados", "Sube el precio de la luz", "Huelga de taxis en Barcelona", *story]), CleanConfig(line_model=False))
+    assert doc.text == "\n".join(story)
