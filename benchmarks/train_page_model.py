@@ -27,7 +27,6 @@ import hashlib
 import json
 import pickle
 import sys
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -35,8 +34,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from cleanews.bench import word_f1
 from cleanews.clean import clean_body
-from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_MODEL_FILE, PAGE_TYPES, WORD, PageView
+from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_MODEL_FILE, PAGE_TYPES, PageView
 from cleanews.config import CleanConfig
 from cleanews.document import Document
 
@@ -48,16 +48,6 @@ FOLDS = 5
 TYPE_L2 = 1.0  # ridge penalty of the softmax, on standardised features (per page, averaged)
 CONFIDENCE_L2 = 10.0
 CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
-
-
-def word_f1(predicted: str, gold: str) -> float:
-    """Bag-of-words F1 of one page (case-folded ``\\w+`` words, multisets)."""
-    guess, truth = Counter(WORD.findall(predicted.casefold())), Counter(WORD.findall(gold.casefold()))
-    common = sum((guess & truth).values())
-    if not common:
-        return float(not guess and not truth)
-    precision, recall = common / sum(guess.values()), common / sum(truth.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def page_type_label(record: dict) -> str:

@@ -84,6 +84,20 @@ def score_text(predicted: str, gold: str) -> DocScore:
     return DocScore(tp / total, fp / total, fn / total, exact)
 
 
+def word_f1(predicted: str, gold: str) -> float:
+    """Bag-of-words F1 of one page (case-folded ``\\w+`` words as multisets): WCXB's per-page measure.
+
+    >>> round(word_f1("the storm hit", "The storm hit the coast"), 3)
+    0.75
+    """
+    guess, truth = Counter(WORD.findall(predicted.casefold())), Counter(WORD.findall(gold.casefold()))
+    common = sum((guess & truth).values())
+    if not common:
+        return float(not guess and not truth)
+    precision, recall = common / sum(guess.values()), common / sum(truth.values())
+    return harmonic(precision, recall)
+
+
 def summarise(scores: list[DocScore]) -> Summary:
     precisions = [s.precision for s in scores if s.tp + s.fp > 0]
     recalls = [s.recall for s in scores if s.tp + s.fn > 0]

@@ -38,6 +38,15 @@ class StopWords:
         >>> stop.best_list(["東京都", "大阪"])
         frozenset()
         """
+        language = self.language(words)
+        return self.lists[language] if language else frozenset()
+
+    def language(self, words: Iterable[str]) -> str | None:
+        """The name of the stop list that covers most of ``words`` (jusText's: 'English', 'German'), or None.
+
+        >>> load_stopwords().language("der hund und die katze sind im haus".split())
+        'German'
+        """
         counts = Counter(words)
         total = sum(counts.values())
         hits: Counter[str] = Counter()
@@ -45,10 +54,10 @@ class StopWords:
             for language in self.languages_of.get(word, ()):
                 hits[language] += count
         if not hits:
-            return frozenset()
+            return None
         # Ties (a word on many lists) go to the larger list's language by name order: stable.
         language, count = max(hits.items(), key=lambda item: (item[1], len(self.lists[item[0]]), item[0]))
-        return self.lists[language] if count >= MIN_LANGUAGE_DENSITY * total else frozenset()
+        return language if count >= MIN_LANGUAGE_DENSITY * total else None
 
 
 @functools.cache
