@@ -194,3 +194,14 @@ def test_page_metadata_is_trafilaturas_for_the_fields_kept() -> None:
     assert (found.title, found.author, found.date) == ("Council closes the library", "Jo Park", "2023-11-20")
     found = page_metadata(parse_html(METADATA_PAGES["meta tags"]))
     assert (found.url, found.date, found.author) == ("https://paper.example/news/bridge", "2024-05-03", "Ana Lima")
+
+
+def test_an_article_swallowed_by_an_unclosed_button_or_kept_in_noscript_is_read() -> None:
+    story = "".join(f"<p>{line}</p>" for line in (
+        "Digital marketing is the use of websites, apps, mobile devices and search engines to promote and sell products.",
+        "It grew with the web in the 1990s and now takes most of what companies spend on advertising each year.",
+        "Its results can be measured closely, which is why budgets have moved to it from print and television."))
+    for wrapper in ("<header><button class='menu'>Menu<main><article>{}</article></main></header>",  # the button is never closed
+                    "<noscript><div id='crawler'>{}</div></noscript>"):  # a forum's crawler view
+        doc = clean_html(f"<html><head><title>What is digital marketing</title></head><body>{wrapper.format(story)}</body></html>")
+        assert "budgets have moved" in doc.text, wrapper

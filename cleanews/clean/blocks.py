@@ -36,6 +36,9 @@ SKIPPED_TAGS = frozenset(
     "button input textarea video audio map area source track datalist".split()
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# A control the parser left open swallows the rest of the page (an unclosed
+# <button> in a header held a whole article): one that holds paragraphs is read.
+_LEFT_OPEN = frozenset({"button", "noscript"})
 
 # Words in class and id attributes that say what a part of the page is. Web
 # templates name their parts in English almost everywhere, whatever the
@@ -179,7 +182,7 @@ def blocks_of(root: etree._Element) -> Iterator[Block]:
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
-        skipped = tag in SKIPPED_TAGS or not tag
+        skipped = not tag or (tag in SKIPPED_TAGS and not (tag in _LEFT_OPEN and element.find(".//p") is not None))
         if event == "start":
             if skipped:
                 walker.skip_subtree()
