@@ -162,11 +162,11 @@ def run(data: Path, sets: Sequence[str], cross: dict[str, dict[str, list[str]]],
         for mode, by_set in cross.items():
             outputs[f"{mode} {CV}"] = by_set[name][: len(cases)]
         print_tables(outputs, golds, speeds)
-        rates = lambda system: junk_kinds.per_thousand(outputs[system], golds)[0]  # noqa: E731
+        rates = {system: junk_kinds.per_thousand(outputs[system], golds)[0] for system in speeds}
         print("html mode junk")
-        print_junk({"trafilatura": rates("trafilatura"), "cleanews": rates("cleanews html")})
+        print_junk({"trafilatura": rates["trafilatura"], "cleanews": rates["cleanews html"]})
         print("text mode junk")
-        print_junk({"trafilatura": rates("trafilatura"), "cleanews": rates("cleanews text"), "unchanged": rates("unchanged")})
+        print_junk({"trafilatura": rates["trafilatura"], "cleanews": rates["cleanews text"], "unchanged": rates["unchanged"]})
         print(f"  (the junk measure calls {junk_kinds.gold_flag_rate(golds):.0f} lines per 1,000 gold texts junk)")
         types = [record.get("page_type") for record in trainer.read_records(data, name)][: len(cases)]
         if "article" in types:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleanews.clean.comments import thread_start
 from cleanews.clean.encoding import normalise_line, normalise_text
 from cleanews.clean.features import line_features
-from cleanews.clean.comments import thread_start
 from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule, is_caption_shaped, slide_number
 from cleanews.document import Removal
