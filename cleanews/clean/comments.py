@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 # A thread's header: a count of comments, or an invitation to write one.
 # Several languages; the header is a short line of its own.
-_COMMENT_WORD = (r"(?:comments?|responses?|replies|reactions?|kommentare?|leserkommentare|commentaires?|réactions?|"
+_COMMENT_WORD = (r"(?:comments?|responses?|kommentare?|leserkommentare|commentaires?|"
                  r"comentarios?|comentários?|commenti|reacties|komentáře|komentarze|комментари\w*|kommentarer|yorumlar|"
                  r"評論|评论|コメント)")
 _HEADER = re.compile(
