@@ -42,6 +42,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from cleanews.bench import Case, load_cases, score_text, summarise, system_outputs, word_f1
@@ -57,6 +58,7 @@ DATA = Path("/work/shared/data/clean")
 SETS = trainer.SETS
 FOLDS = 5
 CV = f"{FOLDS}-fold by host"
+MODES = ("html", "text")
 # Languages with fewer pages than this are pooled as "other" in the per-language table.
 MIN_LANGUAGE_PAGES = 8
 
@@ -88,9 +90,39 @@ def print_junk(junk: dict[str, dict[str, float]]) -> None:
         print(f"  {'':<43}{kind:<14}" + "".join(f"{rates[kind]:21.0f}" for rates in junk.values()))
 
 
-def cross_validated(data: Path, mode: str) -> dict[str, list[str]]:
-    """Per set, each page cleaned in ``mode`` by line models that never saw its site."""
-    return trainer.cross_validated_predictions(trainer.all_pages(mode, data), trainer.trainer_of(mode), FOLDS)
+def fold_task(mode: str, data: Path, fold: int) -> dict[int, str]:
+    """One fold of the cross-validation, in a process of its own (the pages come from the cache)."""
+    return trainer.fold_predictions(trainer.all_pages(mode, data), trainer.trainer_of(mode), FOLDS, fold)
+
+
+def system_task(system: str, mode: str, path: Path, limit: int | None) -> tuple[list[str], float]:
+    """One system over one set, timed in a process of its own."""
+    cases = load_cases(str(path), Fields(text="page_text"))[:limit]
+    if mode == "text":
+        cases = [Case(case.doc.replace(html=None), case.gold) for case in cases]
+    return timed(system, cases, mode)
+
+
+def all_outputs(data: Path, sets: Sequence[str], cross: bool, limit: int | None, jobs: int) -> dict[str, tuple[dict, dict]]:
+    """Per set, every system's outputs and speeds; the systems and the folds run as tasks on ``jobs`` processes."""
+    systems = (("trafilatura", "trafilatura", "html"), ("cleanews html", "cleanews", "html"),
+               ("unchanged", "unchanged", "text"), ("cleanews text", "cleanews", "text"))
+    if cross:  # the pages are built (or read from the cache) once, before the folds share them
+        for mode in MODES:
+            trainer.all_pages(mode, data)
+    with ProcessPoolExecutor(jobs) as pool:
+        folds = {mode: [pool.submit(fold_task, mode, data, fold) for fold in range(FOLDS)] for mode in (MODES if cross else ())}
+        runs = {(name, label): pool.submit(system_task, system, mode, data / f"{name}.jsonl.gz", limit)
+                for name in sets for label, system, mode in systems}
+        out: dict[str, tuple[dict, dict]] = {name: ({}, {}) for name in sets}
+        for (name, label), future in runs.items():
+            out[name][0][label], out[name][1][label] = future.result()
+        for mode, futures in folds.items():
+            predictions = {index: text for future in futures for index, text in future.result().items()}
+            per_set = trainer.by_set(trainer.all_pages(mode, data), predictions)
+            for name in sets:
+                out[name][0][f"{mode} {CV}"] = per_set[name][:limit]
+    return out
 
 
 def language_of(gold: str) -> str:
@@ -148,19 +180,11 @@ def print_losses(ids: Sequence[str], outputs: dict[str, list[str]], golds: Seque
                   f"  trafilatura {theirs.precision:.2f} / {theirs.recall:.2f}")
 
 
-def run(data: Path, sets: Sequence[str], cross: dict[str, dict[str, list[str]]], limit: int | None = None, losses: int = 0) -> None:
-    for name in sets:
-        path = data / f"{name}.jsonl.gz"
-        cases = load_cases(str(path), Fields(text="page_text"))[:limit]
-        texts = [Case(case.doc.replace(html=None), case.gold) for case in cases]
+def run(data: Path, sets: Sequence[str], cross: bool, limit: int | None = None, losses: int = 0, jobs: int = 1) -> None:
+    for name, (outputs, speeds) in all_outputs(data, sets, cross, limit, jobs).items():
+        cases = load_cases(str(data / f"{name}.jsonl.gz"), Fields(text="page_text"))[:limit]
         golds = [case.gold for case in cases]
         print(f"\n{name} ({len(cases)} pages)")
-        outputs, speeds = {}, {}
-        for system, mode, inputs in (("trafilatura", "html", cases), ("cleanews html", "html", cases),
-                                     ("unchanged", "text", texts), ("cleanews text", "text", texts)):
-            outputs[system], speeds[system] = timed(system.split()[0], inputs, mode)
-        for mode, by_set in cross.items():
-            outputs[f"{mode} {CV}"] = by_set[name][: len(cases)]
         print_tables(outputs, golds, speeds)
         rates = {system: junk_kinds.per_thousand(outputs[system], golds)[0] for system in speeds}
         print("html mode junk")
@@ -176,6 +200,7 @@ def run(data: Path, sets: Sequence[str], cross: dict[str, dict[str, list[str]]],
         if cross:
             print_languages(outputs, golds)
             print_losses([case.doc.id for case in cases], outputs, golds, losses)
+        sys.stdout.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,14 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="score the first N pages of each set only")
     parser.add_argument("--no-cross-validate", action="store_true", help="skip retraining the line models on held-out folds")
     parser.add_argument("--losses", type=int, default=10, help="list the N pages where the 5-fold html row loses most")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the systems and the folds (pages/s stay per process)")
     args = parser.parse_args(argv)
     missing = [name for name in args.sets if not (args.data / f"{name}.jsonl.gz").exists()]
     if missing:
         print(f"error: no {', '.join(missing)} in {args.data} (give --data DIR)", file=sys.stderr)
         return 1
     can_cross = not args.no_cross_validate and all((args.data / f"{name}.jsonl.gz").exists() for name in trainer.SETS)
-    cross = {mode: cross_validated(args.data, mode) for mode in ("html", "text")} if can_cross else {}
-    run(args.data, args.sets, cross, args.limit, args.losses)
+    run(args.data, args.sets, can_cross, args.limit, args.losses, args.jobs)
     return 0
 
 

@@ -264,13 +264,22 @@ def cross_validated_predictions(
     sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int
 ) -> dict[str, list[str]]:
     """Each page of each set cleaned by a model trained in ``folds`` folds grouped by host: it never saw the page's site."""
-    pages = [page for pages in sets.values() for page in pages]
     predictions: dict[int, str] = {}
-    for fold in grouped_folds(pages, folds):
-        held = set(fold)
-        model = make([p for i, p in enumerate(pages) if i not in held])
-        predictions.update({i: predict(pages[i], model) for i in fold})
-    texts = iter(predictions[i] for i in range(len(pages)))
+    for fold in range(folds):
+        predictions.update(fold_predictions(sets, make, folds, fold))
+    return by_set(sets, predictions)
+
+
+def fold_predictions(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int, fold: int) -> dict[int, str]:
+    """The pages of one fold (by index over all sets in order), cleaned by a model trained on the other folds."""
+    pages = [page for pages in sets.values() for page in pages]
+    held = grouped_folds(pages, folds)[fold]
+    model = make([page for i, page in enumerate(pages) if i not in set(held)])
+    return {i: predict(pages[i], model) for i in held}
+
+
+def by_set(sets: dict[str, list[Page]], predictions: dict[int, str]) -> dict[str, list[str]]:
+    texts = iter(predictions[i] for i in range(sum(map(len, sets.values()))))
     return {name: [next(texts) for _ in pages] for name, pages in sets.items()}
 
 
