@@ -365,6 +365,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "byline": "a byline at the top ('By The Associated Press'), moved from the body to the author field",
     "related_links": "link titles listed under a 'Related' or 'You May Also Like' header",
     "gallery": "a run of caption-shaped lines or numbered slides: a photo gallery's captions",
+    "comments": "reader comments: a thread's header and all after it, when a thread's furniture (who, when, Reply) follows",
 }
 
 
