@@ -12,6 +12,10 @@ The work directory sits next to the output (``.NAME.cleanews-work/``).
 ``run.json`` holds the run's fingerprint: the inputs (path, size,
 modification time) and the settings that shape the parts. A resume with
 another fingerprint is refused, since its parts would not be this run's.
+
+A run without document steps (``cleanews dedup``) has nothing worth
+committing: its first stage only reads. Its records wait in a ``Spool``
+instead, a temporary file that dies with the process; killed, it starts over.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import glob
 import io
 import json
 import os
+import pickle
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 import zstandard
 
@@ -38,6 +44,7 @@ FINGERPRINT_FILE = "run.json"
 PART_PATTERN = "part-{:06d}.jsonl.zst"
 # The work directory of a run to stdout, in the temporary directory: the prefix, the run's pid, a random part.
 STDOUT_WORK_PREFIX = "cleanews-work-"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,48 @@ class WorkDir:
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
+
+class Spool(Generic[T]):
+    """Values kept in a temporary file to be read again in order: all added first, then passes, one at a time.
+
+    Pickled, not JSON: the file is this process's own scratch, never read by
+    another version, and a JSON round trip (checkpoint parts, zstd) cost
+    as much as reading the input again.
+
+    >>> with Spool[str]() as spool:
+    ...     passed = list(spool.kept(["a", "b"]))
+    ...     list(spool.values()), list(spool.values())
+    (['a', 'b'], ['a', 'b'])
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by __exit__
+        self._pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count = 0
+
+    def add(self, value: T) -> None:
+        self._pickler.dump(value)
+        self._pickler.clear_memo()  # values are independent: no memo to grow
+        self._count += 1
+
+    def kept(self, values: Iterable[T]) -> Iterator[T]:
+        """The values, each added to the spool as it passes."""
+        for value in values:
+            self.add(value)
+            yield value
+
+    def values(self) -> Iterator[T]:
+        """Every value added so far, in order."""
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)  # an Unpickler of its own each: one Unpickler's memo would keep them all
+
+    def __enter__(self) -> Spool[T]:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._file.close()
 
 
 def remove_abandoned_work() -> None:

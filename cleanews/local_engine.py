@@ -7,7 +7,9 @@ records, so a killed run can resume. Stage 2 runs the corpus steps over the
 whole checkpoint, which is one partition here: each observes it, combines,
 and the last pass applies them all while the records are written
 (``stats.write_items``). A resumed run sees in stage 2 what an uninterrupted
-one saw.
+one saw. A run without document steps (``cleanews dedup``) only reads in
+stage 1: its records wait in a spool, not a checkpoint, and the first corpus
+step observes them as they are read.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from functools import partial
 from itertools import islice
 from typing import Any, TypeVar
 
-from cleanews.checkpoint import Committed, WorkDir
+from cleanews.checkpoint import Committed, Spool, WorkDir
 from cleanews.config import STDIN, RunConfig
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RunInterrupted
@@ -43,11 +45,14 @@ class _Run:
     config: RunConfig
     plan: Plan
     paths: list[str]
-    work: WorkDir
     stats: Stats
     on_reject: Callable[[Reject], None]
     clock: StageClock
     bar: ProgressBar | None
+
+
+Stored = Callable[[], Iterator[Entry]]  # every record stage 1 kept, in input order
+Decided = list[tuple[CorpusStep[Any, Any], Any]]  # the corpus steps, each with its decision
 
 
 def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda reject: None,
@@ -64,25 +69,50 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     plan = Plan.of(config, step_list)
     skipped: list[str] = []
     paths = run_inputs(config, on_skip=skipped.append)
-    work = WorkDir.for_output(config.output)
     stats = Stats(files=[FileStats(path) for path in paths], files_skipped=len(skipped))
-    run = _Run(config, plan, paths, work, stats, on_reject, StageClock(), progress)
-    work.start(fingerprint(config, plan, paths), config.resume)
-    done = work.committed()
-    stage, finished = ("cleaning" if plan.document_steps else "reading"), False
+    run = _Run(config, plan, paths, stats, on_reject, StageClock(), progress)
+    if plan.document_steps:
+        checkpointed(run)
+    else:
+        spooled(run)
+    run.stats.seconds_by_stage = {stage: run.clock.seconds[stage] for stage in STAGES if stage in run.clock.seconds}
+    run.stats.seconds_total = time.perf_counter() - started
+    return run.stats
+
+
+def checkpointed(run: _Run) -> None:
+    """The two stages with a checkpoint between them: what the document steps did survives a kill (``--resume``)."""
+    config = run.config
+    work = WorkDir.for_output(config.output)
+    work.start(fingerprint(config, run.plan, run.paths), config.resume)
+    stage, finished = "cleaning", False
     try:
-        checkpoint_records(run, done)
+        checkpoint_records(run, work)
         stage = "writing the output"
-        write_outputs(run)
+        write_outputs(run, work.entries, decide(run, work.entries))
         finished = True
     except KeyboardInterrupt:
         raise RunInterrupted(interruption_message(config, work, stage)) from None
     finally:
         if finished or config.output == STDIN:  # kept for --resume otherwise
             work.remove()
-    run.stats.seconds_by_stage = {stage: run.clock.seconds[stage] for stage in STAGES if stage in run.clock.seconds}
-    run.stats.seconds_total = time.perf_counter() - started
-    return run.stats
+
+
+def spooled(run: _Run) -> None:
+    """The two stages of a run without document steps: stage 1 only reads, so its records wait in a spool.
+
+    The first corpus step observes the records as they are read: the input
+    is read once. A killed run has nothing to resume; it is run again.
+    """
+    stage = "reading"
+    try:
+        with Spool[Entry]() as spool:
+            fresh = spool.kept(processed(run, Committed(), lambda file, records, skipped: run.stats.count_read(file, records, skipped)))
+            decided = decide(run, spool.values, fresh)
+            stage = "writing the output"
+            write_outputs(run, spool.values, decided)
+    except KeyboardInterrupt:
+        raise RunInterrupted(interruption_message(run.config, None, stage)) from None
 
 
 def fingerprint(config: RunConfig, plan: Plan, paths: list[str], files: Files = LOCAL) -> dict[str, Any]:
@@ -100,9 +130,9 @@ def fingerprint(config: RunConfig, plan: Plan, paths: list[str], files: Files = 
     }
 
 
-def checkpoint_records(run: _Run, done: Committed) -> None:
-    """Stage 1: read every record not yet ``done`` and run the document steps, committing a part every ``checkpoint_every``."""
-    config, stats = run.config, run.stats
+def checkpoint_records(run: _Run, work: WorkDir) -> None:
+    """Stage 1: read every record not yet done and run the document steps, committing a part every ``checkpoint_every``."""
+    config, stats, done = run.config, run.stats, work.committed()
     for file, records in done.records_read.items():
         if file < done.file:
             stats.count_read(file, records, done.skipped_read.get(file))
@@ -116,6 +146,19 @@ def checkpoint_records(run: _Run, done: Committed) -> None:
         if skipped:
             files_skipped[file] = dict(skipped)
 
+    for part in batched(processed(run, done, on_file_read), config.checkpoint_every):
+        done = advance(done, part)
+        with run.clock.stage("write"):
+            work.write_part(done.parts - 1, part, {"records": done.records, "file": done.file,
+                                                   "file_records": done.file_records, "files_read": dict(files_read),
+                                                   "files_skipped": dict(files_skipped)})
+        files_read.clear()
+        files_skipped.clear()
+
+
+def processed(run: _Run, done: Committed, on_file_read: Callable[[int, int, Counter[str]], None]) -> Iterator[Entry]:
+    """The records after ``done``, through the document steps, each reject announced, the bar advanced."""
+    config = run.config
     entries: Iterator[Entry] = run.clock.timed("read", read_from(run.paths, done, config, on_file_read))
     if run.plan.document_steps:
         steps = run.plan.document_steps
@@ -125,14 +168,7 @@ def checkpoint_records(run: _Run, done: Committed) -> None:
     if run.bar is not None:
         run.bar.advance(done.records)
         entries = run.bar.track(entries, then="clustering" if run.plan.corpus_steps else "")
-    for part in batched(entries, config.checkpoint_every):
-        done = advance(done, part)
-        with run.clock.stage("write"):
-            run.work.write_part(done.parts - 1, part, {"records": done.records, "file": done.file,
-                                                       "file_records": done.file_records, "files_read": dict(files_read),
-                                                       "files_skipped": dict(files_skipped)})
-        files_read.clear()
-        files_skipped.clear()
+    return entries
 
 
 def announced(entries: Iterable[Entry], on_reject: Callable[[Reject], None]) -> Iterator[Entry]:
@@ -170,28 +206,39 @@ def read_from(paths: list[str], committed: Committed, config: RunConfig,
         on_file_read(file, count, skipped)
 
 
-def write_outputs(run: _Run) -> None:
-    """Stage 2: the corpus steps over the whole checkpoint, then the output and rejects files."""
-    config = run.config
-    decided: list[tuple[CorpusStep[Any, Any], Any]] = []
+def decide(run: _Run, stored: Stored, fresh: Iterator[Entry] | None = None) -> Decided:
+    """The corpus steps' decisions: each observes the ``stored`` records with the steps before it applied.
+
+    ``fresh``: the records as stage 1 stores them, for the first step to
+    observe on the way (drained to the store when no step takes them).
+    """
+    decided: Decided = []
     for step in run.plan.corpus_steps:
-        docs = (item for _, item in applied(run, decided) if isinstance(item, Document))
+        entries = fresh if fresh is not None and not decided else applied(run, stored, decided)
+        docs = (item for _, item in entries if isinstance(item, Document))
         with run.clock.stage(step.stage):
             state = step.observe(docs)
             (decision,) = step.combine([state])
         decided.append((step, decision))
+    for _ in fresh or ():  # what no step observed: the rejects after the last document, or every record
+        pass
+    return decided
+
+
+def write_outputs(run: _Run, stored: Stored, decided: Decided) -> None:
+    """Stage 2: the ``decided`` corpus steps applied to the stored records, written to the output and rejects files."""
+    config = run.config
     rejects_file = JsonlWriter(config.rejects) if config.rejects is not None else nullcontext(None)
     with rejects_file as rejects, open_writer(config.output) as output:
-        entries = applied(run, decided, run.on_reject)
+        entries = applied(run, stored, decided, run.on_reject)
         with run.clock.stage("write"):
             write_items(entries, output, rejects, run.stats, config.drop_duplicates)
 
 
-def applied(run: _Run, decided: list[tuple[CorpusStep[Any, Any], Any]],
-            on_reject: Callable[[Reject], None] = lambda reject: None) -> Iterator[Entry]:
-    """The checkpoint's records with the ``decided`` corpus steps applied; ``on_reject`` hears of the rejects they make."""
+def applied(run: _Run, stored: Stored, decided: Decided, on_reject: Callable[[Reject], None] = lambda reject: None) -> Iterator[Entry]:
+    """The ``stored`` records with the ``decided`` corpus steps applied; ``on_reject`` hears of the rejects they make."""
     entries: Iterator[tuple[tuple[int, bool], Item]] = (
-        ((file, isinstance(item, Reject)), item) for file, item in run.clock.timed("read", run.work.entries()))
+        ((file, isinstance(item, Reject)), item) for file, item in run.clock.timed("read", stored()))
     for step, decision in decided:
         entries = run.clock.timed(step.stage, tagged(partial(step.apply, decision=decision), entries))
     for (file, was_reject), item in entries:
@@ -200,12 +247,15 @@ def applied(run: _Run, decided: list[tuple[CorpusStep[Any, Any], Any]],
         yield file, item
 
 
-def interruption_message(config: RunConfig, work: WorkDir, stage: str) -> str:
+def interruption_message(config: RunConfig, work: WorkDir | None, stage: str) -> str:
+    """What an interrupted run wrote, and how to go on (``work``: its checkpoint, when it keeps one)."""
     if config.output == STDIN:
         return f"interrupted while {stage}: the output on stdout is incomplete"
     unchanged = " (the earlier file is left as it was)" if os.path.exists(config.output) else ""
-    return (f"interrupted while {stage}: {config.output} was not written{unchanged}; "
-            f"{work.committed().records} records are done and kept in {work.path}; "
+    written = f"interrupted while {stage}: {config.output} was not written{unchanged}"
+    if work is None:
+        return f"{written}; a run that does not clean keeps no checkpoint: run the same command again"
+    return (f"{written}; {work.committed().records} records are done and kept in {work.path}; "
             "run the same command with --resume to go on")
 
 

@@ -29,8 +29,6 @@ settings of a run (``RunConfig``, which the CLI builds from its options)::
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,17 +36,19 @@ from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import reduce
 from itertools import islice
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from cleanews.clean import clean_document, warm_up
-from cleanews.clean.site import SiteCounts, SiteTemplates, count_sites, site_boilerplate_step
+from cleanews.checkpoint import Spool
 from cleanews.config import DEFAULT_TIME_LIMIT, CleanConfig, DedupConfig, RunConfig, SiteConfig, all_cores
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.deduplicator import Sketched, sketch_settings
 from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_block
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RecordError
-from cleanews.workers import Failure, ordered_map
+
+# The cleaner and the worker pool are imported where a step uses them: `cleanews dedup` never loads them.
+if TYPE_CHECKING:
+    from cleanews.clean.site import SiteCounts, SiteTemplates
 
 State = TypeVar("State")
 Decision = TypeVar("Decision")
@@ -137,6 +137,8 @@ class Clean(DocumentStep):
         return asdict(self.config)
 
     def apply(self, doc: Document) -> Item:
+        from cleanews.clean import clean_document
+
         cleaned = clean_document(doc, self.config)
         if not cleaned.text.strip():
             is_html = cleaned.cleaning is not None and cleaned.cleaning.source == "html"
@@ -147,7 +149,7 @@ class Clean(DocumentStep):
 
 
 @dataclass(frozen=True)
-class SiteBoilerplate(MergingStep[SiteCounts, SiteTemplates]):
+class SiteBoilerplate(MergingStep["SiteCounts", "SiteTemplates"]):
     """Lines that recur across a site's documents (``cleanews.clean.site``); after cleaning only."""
 
     config: SiteConfig = SiteConfig()
@@ -158,6 +160,8 @@ class SiteBoilerplate(MergingStep[SiteCounts, SiteTemplates]):
         return cls(config.site) if config.clean is not None and config.site is not None else None
 
     def observe(self, docs: Iterable[Document]) -> SiteCounts:
+        from cleanews.clean.site import count_sites
+
         return count_sites(docs)
 
     def merge(self, state: SiteCounts, other: SiteCounts) -> SiteCounts:
@@ -167,6 +171,8 @@ class SiteBoilerplate(MergingStep[SiteCounts, SiteTemplates]):
         return state.templates(self.config)
 
     def apply(self, items: Iterable[Item], decision: SiteTemplates) -> Iterator[Item]:
+        from cleanews.clean.site import site_boilerplate_step
+
         return site_boilerplate_step(items, decision)
 
 
@@ -315,11 +321,20 @@ def run_document_steps(items: Iterable[Item], steps: Sequence[DocumentStep], job
     if not steps:
         yield from items
         return
-    for item, result in ordered_map(DocumentSteps(tuple(steps)), items, jobs, time_limit, warm_up=warm_up):
+    from cleanews.workers import Failure, ordered_map
+
+    for item, result in ordered_map(DocumentSteps(tuple(steps)), items, jobs, time_limit, warm_up=warm_up_cleaner):
         if isinstance(result, Failure):
             yield item if isinstance(item, Reject) else Reject.of(item, result.reason)
         else:
             yield result
+
+
+def warm_up_cleaner() -> None:
+    """What a worker loads before its first document (``cleanews.clean.warm_up``)."""
+    from cleanews.clean import warm_up
+
+    warm_up()
 
 
 def clean_step(items: Iterable[Item], config: CleanConfig = CleanConfig(), jobs: int | None = None,
@@ -345,22 +360,12 @@ def run_steps(items: Iterable[Item], config: RunConfig = RunConfig(), steps: Seq
 
 def run_corpus_step(step: CorpusStep[Any, Any], items: Iterable[Item]) -> Iterator[Item]:
     """A corpus step over one stream: the items wait in a temporary spool file while the step observes them."""
-    with tempfile.TemporaryFile("w+b") as spool:
-        spooled = 0
-
-        def documents() -> Iterator[Document]:
-            nonlocal spooled
-            for item in items:
-                # Pickled, not JSON: the spool is this process's own scratch file, and
-                # a JSON round trip cost as much as reading the input again.
-                pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                spooled += 1
-                if isinstance(item, Document):
-                    yield item
-
-        (decision,) = step.combine([step.observe(documents())])
-        spool.seek(0)
-        yield from step.apply((pickle.load(spool) for _ in range(spooled)), decision)
+    with Spool[Item]() as spool:
+        kept = spool.kept(items)
+        (decision,) = step.combine([step.observe(item for item in kept if isinstance(item, Document))])
+        for _ in kept:  # the items after the last document (a step that stopped observing early: all the rest)
+            pass
+        yield from step.apply(spool.values(), decision)
 
 
 def dedup_step(items: Iterable[Item], config: DedupConfig = DedupConfig(), drop_duplicates: bool = False,

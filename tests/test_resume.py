@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleanews import steps
+from cleanews import clean as cleaner
+from cleanews import local_engine
 from cleanews.cli import EXIT_INTERRUPTED, EXIT_USAGE, main
 
 WORDS = ("council harbour bridge said Tuesday repairs would take months officials city train school district "
@@ -67,8 +68,8 @@ def test_a_killed_run_resumes_to_the_same_output_without_redoing_work(tmp_path: 
     assert not out.exists() and not rejects.exists()  # nothing that looks complete
 
     cleaned: list[str] = []
-    clean_document = steps.clean_document
-    monkeypatch.setattr(steps, "clean_document", lambda doc, config: cleaned.append(doc.id) or clean_document(doc, config))
+    clean_document = cleaner.clean_document
+    monkeypatch.setattr(cleaner, "clean_document", lambda doc, config: cleaned.append(doc.id) or clean_document(doc, config))
     resumed = CliRunner().invoke(main, args)
     assert resumed.exit_code == 0, resumed.output
     done_before = int(re.search(r"resumed: (\d+) records were already done", resumed.stderr).group(1))
@@ -115,3 +116,21 @@ def test_resume_refuses_work_from_other_inputs(tmp_path: Path) -> None:
     assert "holds the work of a run with other inputs or settings (changed: clean, fields, inputs, limits)" in result.stderr
     fresh = CliRunner().invoke(main, ["clean", *inputs, "-o", str(out), "-j", "1", "--time-limit", "0"])
     assert fresh.exit_code == 0 and not work.exists()
+
+
+def test_a_dedup_run_keeps_no_checkpoint_and_resume_runs_it_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [{"id": f"d{n}", "text": " ".join(random.Random(n // 2).choices(WORDS, k=80))} for n in range(40)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    reference = CliRunner().invoke(main, ["dedup", str(source), "-o", str(tmp_path / "ref.jsonl"), "-q"])
+    assert reference.exit_code == 0, reference.output
+
+    def no_checkpoint(output: str) -> None:
+        raise AssertionError(f"a dedup run made a checkpoint for {output}")
+
+    monkeypatch.setattr(local_engine.WorkDir, "for_output", no_checkpoint)
+    for _ in range(2):  # nothing to resume: the run is done again, whole
+        result = CliRunner().invoke(main, ["dedup", str(source), "-o", str(tmp_path / "out.jsonl"), "--resume", "--checkpoint-every", "5"])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
+        assert "records in: 40, out: 40" in result.stderr and "resumed" not in result.stderr
