@@ -65,7 +65,13 @@ class DedupInfo:
     similarity: float = 1.0  # verified similarity to the representative
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """
+        >>> info = DedupInfo("a", 2, False, 0.75); info.to_dict() == dataclasses.asdict(info)
+        True
+        """
+        # Not dataclasses.asdict: its deep copy cost more than the JSON encoding of the whole output record.
+        return {"cluster_id": self.cluster_id, "cluster_size": self.cluster_size,
+                "is_representative": self.is_representative, "similarity": self.similarity}
 
 
 @dataclass(frozen=True)

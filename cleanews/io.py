@@ -583,11 +583,13 @@ def encode_record(record: dict[str, Any]) -> bytes:
     >>> encode_record({"t": "café"}), encode_record({"t": "\\ud800"})
     (b'{"t":"caf\\xc3\\xa9"}\\n', b'{"t":"\\\\ud800"}\\n')
     """
-    if not has_non_finite(record):  # orjson would write NaN and Infinity (json's extension) as null
-        try:
-            return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-        except orjson.JSONEncodeError:  # a lone surrogate, an integer past 64 bits
-            pass
+    try:
+        line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        # orjson writes NaN and Infinity (json's extension) as null, so only a line with a null may have lost one
+        if b"null" not in line or not has_non_finite(record):
+            return line
+    except orjson.JSONEncodeError:  # a lone surrogate, an integer past 64 bits
+        pass
     try:
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
