@@ -1,5 +1,7 @@
 """Vectorised tokens, shingles and MinHash signatures against their references (and datasketch)."""
 
+import unicodedata
+
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
@@ -13,8 +15,11 @@ from cleanews.dedup.minhash import (
     sketch_block,
 )
 from cleanews.dedup.shingles import (
+    CODE_POINTS,
+    DECOMPOSABLE_BELOW,
     MASK64,
     SHINGLE_BASE,
+    composition_seconds,
     reference_token_hash,
     shingle_block,
     token_hashes,
@@ -54,6 +59,11 @@ def test_tricky_texts_tokenise_like_the_reference() -> None:
     for number, text in enumerate(TRICKY):
         assert hashes[offsets[number] : offsets[number + 1]].tolist() == [reference_token_hash(t) for t in tokens(text)]
     assert tokens("서울 시장은 월요일") == ["서울", "시장은", "월요일"]
+
+
+def test_composition_seconds_need_not_look_past_the_decomposable_range() -> None:
+    assert not any(unicodedata.decomposition(chr(code)) for code in range(DECOMPOSABLE_BELOW, CODE_POINTS))
+    assert {0x0301, 0x0308, 0x3099} <= composition_seconds()  # acute, diaeresis, kana voicing
 
 
 def test_shingles_heads_and_set_sizes() -> None:
