@@ -42,7 +42,7 @@ from cleanews.config import STDIN, RunConfig
 from cleanews.dedup import distributed
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import InputError
-from cleanews.io import JsonlWriter, open_writer, read_path, run_inputs
+from cleanews.io import Input, JsonlWriter, open_writer, read_path, run_inputs
 from cleanews.local_engine import fingerprint
 from cleanews.remote import FsspecFiles, is_local
 from cleanews.stats import FileStats, Stats, write_items
@@ -60,15 +60,15 @@ def run_on_dask(config: RunConfig, scheduler: str | None = None, workers: int | 
     check_config(config)
     plan = Plan.of(config, step_list)
     skipped: list[str] = []
-    paths = run_inputs(config, FILES, on_skip=skipped.append)
+    inputs = run_inputs(config, FILES, on_skip=skipped.append)
     work = WorkDir.for_output(config.output) if is_local(config.output) else None
     if work is not None:
-        work.start(fingerprint(config, plan, paths, FILES), config.resume)
+        work.start(fingerprint(config, plan, inputs, FILES), config.resume)
     # Task-based shuffles: the peer-to-peer ones hung now and then on the
     # repeated joins of the label propagation (distributed 2026.8).
     with connect(scheduler, workers or config.jobs) as client, dask.config.set({"dataframe.shuffle.method": "tasks"}):
         check_workers(client, config)
-        stats = run_partitions(config, plan, paths, work, client, on_reject)
+        stats = run_partitions(config, plan, inputs, work, client, on_reject)
     stats.files_skipped = len(skipped)
     if work is not None:
         work.remove()
@@ -114,13 +114,13 @@ def connect(scheduler: str | None, workers: int) -> Iterator[Client]:
         yield client
 
 
-def run_partitions(config: RunConfig, plan: Plan, paths: list[str], work: WorkDir | None, client: Client,
+def run_partitions(config: RunConfig, plan: Plan, inputs: list[Input], work: WorkDir | None, client: Client,
                    on_reject: Callable[[Reject], None]) -> Stats:
-    done = [work is not None and config.resume and work.has_part(number) for number in range(len(paths))]
+    done = [work is not None and config.resume and work.has_part(number) for number in range(len(inputs))]
     stages = [
         delayed(resumed_partition, nout=2)(work, number) if done[number] and work is not None
-        else delayed(first_stage, nout=2)(path, number, config, plan.document_steps, work)
-        for number, path in enumerate(paths)]
+        else delayed(first_stage, nout=2)(found, number, config, plan.document_steps, work)
+        for number, found in enumerate(inputs)]
     # a partition's records and its skipped WARC records, persisted together so that each stage runs once
     persisted = client.persist([output for stage in stages for output in stage])
     parts, skipped = persisted[0::2], persisted[1::2]
@@ -129,7 +129,7 @@ def run_partitions(config: RunConfig, plan: Plan, paths: list[str], work: WorkDi
         parts = client.persist([delayed(apply)(step, part, decision) for part, decision in zip(parts, decisions, strict=True)])
     columns = parquet_columns(parts) if config.part_format == "parquet" else None
     written = [delayed(write_partition)(part, skips, path, number, config, columns)
-               for number, (part, skips, path) in enumerate(zip(parts, skipped, paths, strict=True))]
+               for number, (part, skips, (path, _)) in enumerate(zip(parts, skipped, inputs, strict=True))]
     results = dask.compute(*written)
     stats = reduce(Stats.merge, (stats for stats, _ in results), Stats())
     stats.resumed = sum(files.records_in for files, is_done in zip(stats.files, done, strict=True) if is_done)
@@ -139,14 +139,15 @@ def run_partitions(config: RunConfig, plan: Plan, paths: list[str], work: WorkDi
     return stats
 
 
-def first_stage(path: str, number: int, config: RunConfig, steps: tuple[DocumentStep, ...],
+def first_stage(found: Input, number: int, config: RunConfig, steps: tuple[DocumentStep, ...],
                 work: WorkDir | None) -> tuple[list[Item], Counter[str]]:
     """One partition read and through the document steps (one document at a time, under the time limit); checkpointed.
 
     Also the partition's skipped WARC records (no pages), by reason.
     """
     skipped: Counter[str] = Counter()
-    items = list(run_document_steps(read_path(path, config.fields, config.limits, FILES, skipped), steps, 1, config.time_limit))
+    records = read_path(found.path, config.fields, config.limits, FILES, skipped, found.name)
+    items = list(run_document_steps(records, steps, 1, config.time_limit))
     if work is not None:
         work.write_part(number, [(number, item) for item in items],
                         {"records": len(items), "files_skipped": {str(number): dict(skipped)}})

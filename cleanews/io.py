@@ -24,7 +24,8 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from typing import IO, Any, Protocol
+from itertools import takewhile
+from typing import IO, Any, NamedTuple, Protocol
 
 import orjson
 import zstandard
@@ -156,9 +157,22 @@ def current_umask() -> int:
     return mask
 
 
+class Input(NamedTuple):
+    """An input file, and the name its records without an id are called after (``default_name``)."""
+
+    path: str
+    name: str
+
+
 def expand_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = (),
                   on_skip: Callable[[str], None] = lambda path: None) -> list[str]:
-    """Files named by paths, directories (searched recursively) and globs, in a stable order.
+    """The paths of ``found_inputs``."""
+    return [found.path for found in found_inputs(inputs, files, own, on_skip)]
+
+
+def found_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = (),
+                 on_skip: Callable[[str], None] = lambda path: None) -> list[Input]:
+    """Files named by paths, directories (searched recursively) and globs, in a stable order, each with its name.
 
     A directory or glob never yields ``own`` paths (a run's outputs: a file,
     or a directory and what it holds) nor checkpoint work directories
@@ -167,28 +181,57 @@ def expand_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = 
     other files in a directory or glob are skipped and told to ``on_skip``,
     so the run can count them.
     """
-    paths: list[str] = []
+    found: list[Input] = []
     resolved_own = [resolved(path) for path in own]
     for spec in inputs:
         if spec == STDIN:
-            paths.append(STDIN)
+            found.append(Input(STDIN, "stdin"))
         elif files.is_file(spec):
             if not is_supported(spec):
                 raise InputError(f"{spec}: cleanews does not read this kind of file; it reads {SUPPORTED_TEXT}")
-            paths.append(spec)
+            found.append(Input(spec, default_name(spec, None)))
         else:
-            found = sorted(p for p in (files.files_under(spec) if files.is_dir(spec) else files.glob(spec))
-                           if not is_written(p, resolved_own))
-            if not found:
+            is_dir = files.is_dir(spec)
+            paths = sorted(p for p in (files.files_under(spec) if is_dir else files.glob(spec)) if not is_written(p, resolved_own))
+            if not paths:
                 raise InputError(f"{spec}: no such file, directory or matching glob")
-            supported = [path for path in found if is_supported(path)]
+            supported = [path for path in paths if is_supported(path)]
             if not supported:
                 raise InputError(f"{spec}: holds no file cleanews reads ({SUPPORTED_TEXT})")
-            for path in found:
+            for path in paths:
                 if not is_supported(path):
                     on_skip(path)
-            paths.extend(supported)
-    return paths
+            root = spec if is_dir else glob_root(spec)
+            found.extend(Input(path, default_name(path, root)) for path in supported)
+    return found
+
+
+def default_name(path: str, root: str | None) -> str:
+    """What the records of ``path`` without an id are named after (``NAME:LINE``, or ``NAME`` for a page).
+
+    The file's path below ``root`` (the directory, or the fixed part of the
+    glob, it was found through) without its extension, so files of one name
+    in two directories stay apart; a file named on its own (``root`` None):
+    its name without the extension.
+
+    >>> default_name("crawl/2024/feed.jsonl.gz", "crawl/"), default_name("golden/input/a.txt", None)
+    ('2024/feed', 'a')
+    """
+    prefix = "" if root is None else root.rstrip("/") + "/"
+    relative = path[len(prefix):] if root is not None and path.startswith(prefix) else os.path.basename(path)
+    directory = relative.rpartition("/")[0]
+    return f"{directory}/{source_stem(relative)}" if directory else source_stem(relative)
+
+
+def glob_root(pattern: str) -> str:
+    """The directory a glob searches: its leading path components without wildcards.
+
+    >>> glob_root("crawl/*/feed.jsonl"), glob_root("s3://bucket/crawl/**/*.zst"), glob_root("*.jsonl")
+    ('crawl', 's3://bucket/crawl', '')
+    """
+    parts = pattern.split("/")[:-1]
+    fixed = list(takewhile(lambda part: not glob.has_magic(part), parts))
+    return "/".join(fixed)
 
 
 def resolved(path: str) -> str:
@@ -207,21 +250,21 @@ def is_at(real: str, own: str) -> bool:
     return real == own or real.startswith(own.rstrip("/") + "/")
 
 
-def run_inputs(config: RunConfig, files: Files = LOCAL, on_skip: Callable[[str], None] = lambda path: None) -> list[str]:
+def run_inputs(config: RunConfig, files: Files = LOCAL, on_skip: Callable[[str], None] = lambda path: None) -> list[Input]:
     """The run's input files (others in its directories told to ``on_skip``); refused (OutputClash) before any work
     when an output would overwrite an input or another output."""
     outputs = [(option, path) for option, path in (("-o", config.output), ("--rejects", config.rejects),
                                                    ("--stats", config.stats), ("--index", config.index))
                if path is not None and path != STDIN]
-    paths = expand_inputs(list(config.inputs), files, [path for _, path in outputs], on_skip)
+    inputs = found_inputs(list(config.inputs), files, [path for _, path in outputs], on_skip)
     for number, (option, path) in enumerate(outputs):
         for other_option, other in outputs[:number]:
             if resolved(path) == resolved(other):
                 raise OutputClash(f"{option} {path} is the same file as {other_option} {other}: give each output its own path")
-        clash = next((input_path for input_path in paths if input_path != STDIN and is_at(resolved(input_path), resolved(path))), None)
+        clash = next((found.path for found in inputs if found.path != STDIN and is_at(resolved(found.path), resolved(path))), None)
         if clash is not None:
             raise OutputClash(f"{option} {path} would overwrite the input {clash}: write it elsewhere")
-    return paths
+    return inputs
 
 
 def is_supported(path: str) -> bool:
@@ -231,8 +274,8 @@ def is_supported(path: str) -> bool:
 def read_inputs(inputs: list[str], fields: Fields = Fields(), limits: ReadLimits = ReadLimits(),
                 skipped: Counter[str] | None = None) -> Iterator[Item]:
     """Every record of every input, as Documents or Rejects, lazily (WARC records that are no pages counted in ``skipped``)."""
-    for path in expand_inputs(inputs):
-        yield from read_path(path, fields, limits, skipped=skipped)
+    for path, name in found_inputs(inputs):
+        yield from read_path(path, fields, limits, skipped=skipped, name=name)
 
 
 def read_records(records: Iterable[Any], fields: Fields = Fields(), source: str = "records") -> Iterator[Item]:
@@ -255,22 +298,26 @@ def read_records(records: Iterable[Any], fields: Fields = Fields(), source: str 
             yield Reject(where, f"a {type(record).__name__}, not a dict", record)
 
 
-# path, fields, limits, files, and a counter for the file's entries that are
-# no records at all (a WARC's requests, redirects, images...), by reason
-Reader = Callable[[str, Fields, ReadLimits, Files, Counter[str]], Iterator[Item]]
+# path, fields, limits, files, a counter for the file's entries that are no
+# records at all (a WARC's requests, redirects, images...) by reason, and the
+# name of records without an id (``default_name``)
+Reader = Callable[[str, Fields, ReadLimits, Files, Counter[str], str], Iterator[Item]]
 
 
 def read_path(path: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(), files: Files = LOCAL,
-              skipped: Counter[str] | None = None) -> Iterator[Item]:
+              skipped: Counter[str] | None = None, name: str | None = None) -> Iterator[Item]:
     """The records of one input (a format ``READERS`` knows, or stdin as JSONL), read through ``files``.
 
     Never raises on bad content: a file that cannot be opened or read on is a
     Reject. WARC records that are not pages are no records: they are counted
     in ``skipped`` by reason. Only stdin whose first line is not JSON at all (a page or
     a text piped in) raises InputError, once, instead of a reject per line.
+    Records without an id are named after ``name`` (default: the file's name
+    without its extension; ``found_inputs`` gives each input's).
     """
     reader = read_jsonl_file if path == STDIN else reader_for(path) or read_jsonl_file
-    return reader(path, fields, limits, files, Counter() if skipped is None else skipped)
+    default = name if name is not None else "stdin" if path == STDIN else default_name(path, None)
+    return reader(path, fields, limits, files, Counter() if skipped is None else skipped, default)
 
 
 def reader_for(path: str) -> Reader | None:
@@ -279,8 +326,8 @@ def reader_for(path: str) -> Reader | None:
     return next((reader for suffixes, reader in READERS if lower.endswith(suffixes)), None)
 
 
-def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
-    return read_opened(path, files, lambda raw: read_jsonl(raw, path, fields, limits))
+def read_jsonl_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str], name: str) -> Iterator[Item]:
+    return read_opened(path, files, lambda raw: read_jsonl(raw, path, fields, limits, name))
 
 
 def read_opened(path: str, files: Files, read: Callable[[IO[bytes]], Iterator[Item]]) -> Iterator[Item]:
@@ -295,28 +342,28 @@ def read_opened(path: str, files: Files, read: Callable[[IO[bytes]], Iterator[It
         yield from read(raw)
 
 
-def read_html_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
-    yield read_single(path, "html", limits, files)
+def read_html_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str], name: str) -> Iterator[Item]:
+    yield read_single(path, "html", limits, files, name)
 
 
-def read_text_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
-    yield read_single(path, "text", limits, files)
+def read_text_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str], name: str) -> Iterator[Item]:
+    yield read_single(path, "text", limits, files, name)
 
 
-def read_warc_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
-    """The HTML pages of a WARC file (``cleanews.warc``; needs the ``warc`` extra)."""
+def read_warc_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str], name: str) -> Iterator[Item]:
+    """The HTML pages of a WARC file (``cleanews.warc``; needs the ``warc`` extra), named by their WARC record ids."""
     from cleanews.warc import read_warc, require_fastwarc
 
     require_fastwarc()
     yield from read_opened(path, files, lambda raw: read_warc(raw, path, limits, skipped))
 
 
-def read_parquet_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str]) -> Iterator[Item]:
+def read_parquet_file(path: str, fields: Fields, limits: ReadLimits, files: Files, skipped: Counter[str], name: str) -> Iterator[Item]:
     """One record a row (``cleanews.parquet``; needs the ``parquet`` extra)."""
     from cleanews.parquet import read_parquet, require_pyarrow
 
     require_pyarrow()
-    yield from read_parquet(path, fields, limits, files)
+    yield from read_parquet(path, fields, limits, files, name)
 
 
 @contextmanager
@@ -328,9 +375,10 @@ def open_binary(path: str, limits: ReadLimits = ReadLimits()) -> Iterator[IO[byt
         yield stream
 
 
-def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits()) -> Iterator[Item]:
-    """One Document or Reject per non-blank line of a JSONL stream (compressed or not)."""
-    stem = "stdin" if label == STDIN else source_stem(label)
+def read_jsonl(raw: IO[bytes], label: str, fields: Fields = Fields(), limits: ReadLimits = ReadLimits(),
+               name: str | None = None) -> Iterator[Item]:
+    """One Document or Reject per non-blank line of a JSONL stream (compressed or not); ``NAME:LINE`` the id of one without."""
+    stem = name if name is not None else "stdin" if label == STDIN else source_stem(label)
     number, seen_json = 0, False
     try:
         with decompressed(raw, label, limits) as stream:
@@ -464,8 +512,8 @@ def has_lone_surrogate(text: str) -> bool:
     return False
 
 
-def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(), files: Files = LOCAL) -> Item:
-    """A whole .html or .txt file as one record."""
+def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(), files: Files = LOCAL, name: str | None = None) -> Item:
+    """A whole .html or .txt file as one record, its id ``name`` (default: the file name without its extension)."""
     try:
         with files.open(path) as handle:
             size = handle.seek(0, os.SEEK_END)
@@ -481,7 +529,7 @@ def read_single(path: str, kind: str, limits: ReadLimits = ReadLimits(), files: 
     content = decode_bytes(data)
     if not content.strip():
         return Reject(path, "empty file")
-    doc_id = source_stem(path)
+    doc_id = name if name is not None else source_stem(path)
     if kind == "html":
         return Document(id=doc_id, text="", html=content, source=path)
     return Document(id=doc_id, text=content, source=path)

@@ -28,7 +28,7 @@ from cleanews.checkpoint import Committed, Spool, WorkDir
 from cleanews.config import STDIN, RunConfig
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RunInterrupted
-from cleanews.io import LOCAL, Files, JsonlWriter, open_writer, read_path, run_inputs
+from cleanews.io import LOCAL, Files, Input, JsonlWriter, open_writer, read_path, run_inputs
 from cleanews.progress import ProgressBar, StageClock
 from cleanews.stats import Entry, FileStats, Stats, write_items
 from cleanews.steps import STEPS, CorpusStep, Plan, StepKind, run_document_steps, tagged
@@ -44,7 +44,7 @@ class _Run:
 
     config: RunConfig
     plan: Plan
-    paths: list[str]
+    inputs: list[Input]
     stats: Stats
     on_reject: Callable[[Reject], None]
     clock: StageClock
@@ -68,9 +68,9 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     started = time.perf_counter()
     plan = Plan.of(config, step_list)
     skipped: list[str] = []
-    paths = run_inputs(config, on_skip=skipped.append)
-    stats = Stats(files=[FileStats(path) for path in paths], files_skipped=len(skipped))
-    run = _Run(config, plan, paths, stats, on_reject, StageClock(), progress)
+    inputs = run_inputs(config, on_skip=skipped.append)
+    stats = Stats(files=[FileStats(found.path) for found in inputs], files_skipped=len(skipped))
+    run = _Run(config, plan, inputs, stats, on_reject, StageClock(), progress)
     if plan.document_steps:
         checkpointed(run)
     else:
@@ -84,7 +84,7 @@ def checkpointed(run: _Run) -> None:
     """The two stages with a checkpoint between them: what the document steps did survives a kill (``--resume``)."""
     config = run.config
     work = WorkDir.for_output(config.output)
-    work.start(fingerprint(config, run.plan, run.paths), config.resume)
+    work.start(fingerprint(config, run.plan, run.inputs), config.resume)
     stage, finished = "cleaning", False
     try:
         checkpoint_records(run, work)
@@ -115,15 +115,16 @@ def spooled(run: _Run) -> None:
         raise RunInterrupted(interruption_message(run.config, None, stage)) from None
 
 
-def fingerprint(config: RunConfig, plan: Plan, paths: list[str], files: Files = LOCAL) -> dict[str, Any]:
-    """What the checkpointed records depend on: the inputs as they are now, how they are read, the document steps.
+def fingerprint(config: RunConfig, plan: Plan, inputs: list[Input], files: Files = LOCAL) -> dict[str, Any]:
+    """What the checkpointed records depend on: the inputs as they are now and their names, how they are read, the document steps.
 
     ``jobs`` and ``time_limit`` are left out: a resumed run may change them
     (records already done keep their results).
     """
     return {
         "format": 1,
-        "inputs": [files.signature(path) if path != STDIN else [STDIN, None, None] for path in paths],
+        "inputs": [files.signature(path) if path != STDIN else [STDIN, None, None] for path, _ in inputs],
+        "names": [name for _, name in inputs],
         "fields": asdict(config.fields),
         "limits": asdict(config.limits),
         **plan.settings(),
@@ -159,7 +160,7 @@ def checkpoint_records(run: _Run, work: WorkDir) -> None:
 def processed(run: _Run, done: Committed, on_file_read: Callable[[int, int, Counter[str]], None]) -> Iterator[Entry]:
     """The records after ``done``, through the document steps, each reject announced, the bar advanced."""
     config = run.config
-    entries: Iterator[Entry] = run.clock.timed("read", read_from(run.paths, done, config, on_file_read))
+    entries: Iterator[Entry] = run.clock.timed("read", read_from(run.inputs, done, config, on_file_read))
     if run.plan.document_steps:
         steps = run.plan.document_steps
         entries = run.clock.timed("clean", tagged(lambda items: run_document_steps(items, steps, config.jobs, config.time_limit),
@@ -188,7 +189,7 @@ def advance(committed: Committed, part: list[Entry]) -> Committed:
     return replace(committed, parts=committed.parts + 1, records=committed.records + len(part), file=file, file_records=file_records)
 
 
-def read_from(paths: list[str], committed: Committed, config: RunConfig,
+def read_from(inputs: list[Input], committed: Committed, config: RunConfig,
               on_file_read: Callable[[int, int, Counter[str]], None]) -> Iterator[Entry]:
     """The records of every input from where ``committed`` ends, tagged with their file's index.
 
@@ -196,10 +197,11 @@ def read_from(paths: list[str], committed: Committed, config: RunConfig,
     that its count is whole, but its first ``committed.file_records`` records
     are not handed on: they are in the checkpoint.
     """
-    for file in range(committed.file, len(paths)):
+    for file in range(committed.file, len(inputs)):
         skip = committed.file_records if file == committed.file else 0
         count, skipped = 0, Counter[str]()
-        for item in read_path(paths[file], config.fields, config.limits, skipped=skipped):
+        path, name = inputs[file]
+        for item in read_path(path, config.fields, config.limits, skipped=skipped, name=name):
             count += 1
             if count > skip:
                 yield file, item

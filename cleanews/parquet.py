@@ -277,11 +277,12 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def read_parquet(path: str, fields: Fields, limits: ReadLimits, files: Files = LOCAL) -> Iterator[Item]:
-    """One Document or Reject per row of a Parquet file (``FILE:ROW``); a damaged file keeps the rows before the damage."""
+def read_parquet(path: str, fields: Fields, limits: ReadLimits, files: Files = LOCAL, name: str | None = None) -> Iterator[Item]:
+    """One Document or Reject per row of a Parquet file (``NAME:ROW`` the id of one without; ``NAME`` the file's name
+    without its extension unless given); a damaged file keeps the rows before the damage."""
     import pyarrow as pa
 
-    stem, row = source_stem(path), 0
+    stem, row = name if name is not None else source_stem(path), 0
     try:
         with files.open(path) as handle:
             for row, record in enumerate(parquet_rows(handle, (fields.text, fields.html)), start=1):

@@ -276,3 +276,20 @@ def test_dask_rejects_name_their_file_as_given_and_are_told(tmp_path: Path, monk
                 on_reject=told.append)
     assert [reject.source for reject in told] == ["corpus/a.jsonl:1"]
     assert json.loads(Path("rejects.jsonl").read_text(encoding="utf-8"))["source"] == "corpus/a.jsonl:1"
+
+
+def test_default_ids_are_paths_below_the_input_root_so_files_of_one_name_stay_apart(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for directory in ("a", "b", "2024", "2025"):
+        (corpus / directory).mkdir(parents=True)
+    for directory in ("a", "b"):
+        (corpus / directory / "index.html").write_text(f"<html><body><p>The mayor of {directory} spoke on Monday.</p></body></html>")
+    for year in ("2024", "2025"):
+        (corpus / year / "feed.jsonl").write_text(json.dumps({"text": f"The mayor spoke on Monday in {year}."}) + "\n")
+    index = str(tmp_path / "seen.sqlite")
+    for inputs, expected in (([str(corpus)], ["2024/feed:1", "2025/feed:1", "a/index", "b/index"]),
+                             ([str(corpus / "*" / "feed.jsonl")], ["2024/feed:1", "2025/feed:1"]),
+                             ([str(corpus / "2024" / "feed.jsonl")], ["feed:1"])):  # a file named on its own: its name
+        result = invoke("run", *inputs, "-o", str(tmp_path / "out.jsonl"), "--index", index, "--time-limit", "0", "-q")
+        assert result.exit_code == 0, result.output
+        assert [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()] == expected

@@ -113,7 +113,7 @@ def test_resume_refuses_work_from_other_inputs(tmp_path: Path) -> None:
     (work / "run.json").write_text(json.dumps({"format": 1, "inputs": [], "fields": {}, "limits": {}, "clean": None}))
     result = CliRunner().invoke(main, ["clean", *inputs, "-o", str(out), "--resume", "-j", "1"])
     assert result.exit_code == EXIT_USAGE
-    assert "holds the work of a run with other inputs or settings (changed: clean, fields, inputs, limits)" in result.stderr
+    assert "holds the work of a run with other inputs or settings (changed: clean, fields, inputs, limits, names)" in result.stderr
     fresh = CliRunner().invoke(main, ["clean", *inputs, "-o", str(out), "-j", "1", "--time-limit", "0"])
     assert fresh.exit_code == 0 and not work.exists()
 
