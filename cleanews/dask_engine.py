@@ -35,7 +35,8 @@ from typing import Any
 
 import dask
 from dask.delayed import Delayed, delayed
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, Worker, WorkerPlugin
+from distributed.core import Status
 
 from cleanews.checkpoint import WorkDir
 from cleanews.config import STDIN, RunConfig
@@ -111,7 +112,36 @@ def connect(scheduler: str | None, workers: int) -> Iterator[Client]:
     with dask.config.set({"distributed.worker.daemon": False}), \
             LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        client.register_plugin(QuietClosingHeartbeat())
         yield client
+
+
+HEARTBEAT_FAILED = "Failed to communicate with scheduler during heartbeat"
+
+
+class QuietClosingHeartbeat(WorkerPlugin):
+    """Keeps our LocalCluster's shutdown quiet: each worker drops the one error its own closing causes.
+
+    A closing worker closes its connections while a heartbeat it sent may
+    still wait on one; the heartbeat then fails and logs a CommClosedError
+    traceback (dask/distributed#7891; #6543 would skip such heartbeats). The
+    order of closing cannot prevent it (the cluster already closes the
+    workers before the scheduler), so only that message, and only from a
+    worker that is closing, is dropped; every other record is logged.
+    """
+
+    def setup(self, worker: Worker) -> None:
+        logging.getLogger("distributed.worker").addFilter(ClosingHeartbeatFilter(worker))
+
+
+class ClosingHeartbeatFilter(logging.Filter):
+    def __init__(self, worker: Any):
+        super().__init__()
+        self.worker = worker
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        closing = self.worker.status in (Status.closing, Status.closed)
+        return not (closing and record.getMessage().startswith(HEARTBEAT_FAILED))
 
 
 def run_partitions(config: RunConfig, plan: Plan, inputs: list[Input], work: WorkDir | None, client: Client,

@@ -228,3 +228,21 @@ def test_resume_keeps_the_finished_partitions(scheduler, tmp_path: Path) -> None
     fresh, _ = dask_records(RunConfig(inputs=tuple(inputs)), scheduler, tmp_path / "fresh")
     parts = sorted((tmp_path / "parts").glob("part-*.jsonl.gz"))
     assert [json.loads(line) for part in parts for line in gzip.open(part, "rt", encoding="utf-8")] == fresh
+
+
+def test_a_closing_worker_drops_only_its_cut_short_heartbeat_error() -> None:
+    import logging
+    from types import SimpleNamespace
+
+    from distributed.core import Status
+
+    from cleanews.dask_engine import ClosingHeartbeatFilter
+
+    worker = SimpleNamespace(status=Status.running)
+    heartbeat = logging.LogRecord("distributed.worker", logging.ERROR, "w.py", 1,
+                                  "Failed to communicate with scheduler during heartbeat.", None, None)
+    other = logging.LogRecord("distributed.worker", logging.ERROR, "w.py", 1, "Compute Failed", None, None)
+    quiet = ClosingHeartbeatFilter(worker)
+    assert quiet.filter(heartbeat) and quiet.filter(other)  # a running worker's heartbeat failure is news
+    worker.status = Status.closing
+    assert not quiet.filter(heartbeat) and quiet.filter(other)
