@@ -42,7 +42,7 @@ from cleanews.checkpoint import Spool
 from cleanews.config import DEFAULT_TIME_LIMIT, CleanConfig, DedupConfig, RunConfig, SiteConfig, all_cores
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.deduplicator import Sketched, sketch_settings
-from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_block
+from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_blocks
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RecordError
 
@@ -195,10 +195,14 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
         return cls(config.dedup, config.index) if config.dedup is not None else None
 
     def observe(self, docs: Iterable[Document]) -> Sketched:
-        settings, state = sketch_settings(self.config), Sketched()
-        for block in blocks_of((doc for doc in docs if not lacks_text(doc)), BLOCK_CODE_POINTS):
-            state.ids.extend(doc.id for doc in block)
-            state.blocks.append(sketch_block([doc.compared_text() for doc in block], settings))
+        state = Sketched()
+
+        def texts() -> Iterator[list[str]]:
+            for block in blocks_of((doc for doc in docs if not lacks_text(doc)), BLOCK_CODE_POINTS):
+                state.ids.extend(doc.id for doc in block)
+                yield [doc.compared_text() for doc in block]
+
+        state.blocks.extend(sketch_blocks(texts(), sketch_settings(self.config)))
         return state
 
     def combine(self, states: Iterable[Sketched]) -> list[list[Assignment]]:
