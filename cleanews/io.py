@@ -183,13 +183,14 @@ def found_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = (
     """
     found: list[Input] = []
     resolved_own = [resolved(path) for path in own]
+    named_root = common_directory([spec for spec in inputs if spec != STDIN and files.is_file(spec)])
     for spec in inputs:
         if spec == STDIN:
             found.append(Input(STDIN, "stdin"))
         elif files.is_file(spec):
             if not is_supported(spec):
                 raise InputError(f"{spec}: cleanews does not read this kind of file; it reads {SUPPORTED_TEXT}")
-            found.append(Input(spec, default_name(spec, None)))
+            found.append(Input(spec, default_name(spec, named_root)))
         else:
             is_dir = files.is_dir(spec)
             paths = sorted(p for p in (files.files_under(spec) if is_dir else files.glob(spec)) if not is_written(p, resolved_own))
@@ -209,18 +210,35 @@ def found_inputs(inputs: list[str], files: Files = LOCAL, own: Sequence[str] = (
 def default_name(path: str, root: str | None) -> str:
     """What the records of ``path`` without an id are named after (``NAME:LINE``, or ``NAME`` for a page).
 
-    The file's path below ``root`` (the directory, or the fixed part of the
-    glob, it was found through) without its extension, so files of one name
-    in two directories stay apart; a file named on its own (``root`` None):
-    its name without the extension.
+    The file's path below ``root`` without its extension, so files of one
+    name in two directories stay apart. ``root`` is the directory, or the
+    fixed part of the glob, the file was found through; for files named on
+    their own, the directory they all lie in (``common_directory``: a file
+    named alone is named by its file name). Without a root: the file name.
 
-    >>> default_name("crawl/2024/feed.jsonl.gz", "crawl/"), default_name("golden/input/a.txt", None)
+    >>> default_name("crawl/2024/feed.jsonl.gz", "crawl/"), default_name("golden/input/a.txt", "golden/input")
     ('2024/feed', 'a')
     """
     prefix = "" if root is None else root.rstrip("/") + "/"
     relative = path[len(prefix):] if root is not None and path.startswith(prefix) else os.path.basename(path)
     directory = relative.rpartition("/")[0]
     return f"{directory}/{source_stem(relative)}" if directory else source_stem(relative)
+
+
+def common_directory(paths: list[str]) -> str | None:
+    """The deepest directory that holds all ``paths`` (by their names, so URLs too); None for no paths.
+
+    >>> common_directory(["a/x.html", "b/x.html"]), common_directory(["golden/input/a.txt"])
+    ('', 'golden/input')
+    """
+    if not paths:
+        return None
+    common: list[str] = []
+    for parts in zip(*(path.split("/")[:-1] for path in paths), strict=False):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return "/".join(common)
 
 
 def glob_root(pattern: str) -> str:

@@ -289,7 +289,8 @@ def test_default_ids_are_paths_below_the_input_root_so_files_of_one_name_stay_ap
     index = str(tmp_path / "seen.sqlite")
     for inputs, expected in (([str(corpus)], ["2024/feed:1", "2025/feed:1", "a/index", "b/index"]),
                              ([str(corpus / "*" / "feed.jsonl")], ["2024/feed:1", "2025/feed:1"]),
-                             ([str(corpus / "2024" / "feed.jsonl")], ["feed:1"])):  # a file named on its own: its name
+                             ([str(corpus / "a" / "index.html"), str(corpus / "b" / "index.html")], ["a/index", "b/index"]),
+                             ([str(corpus / "2024" / "feed.jsonl")], ["feed:1"])):  # a file named alone: its name
         result = invoke("run", *inputs, "-o", str(tmp_path / "out.jsonl"), "--index", index, "--time-limit", "0", "-q")
         assert result.exit_code == 0, result.output
         assert [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()] == expected
