@@ -18,7 +18,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -95,7 +95,6 @@ class Block:
 class _Frame(NamedTuple):
     """An open element during the walk: what the blocks inside it inherit, worked out once when it opens."""
 
-    tag: str
     context: frozenset[str]  # its own and its ancestors' context names
     path: tuple[int, ...]  # ids of the block elements from the root down to it
     owner_tag: str  # the innermost block element around it (itself, if it is one): the blocks' element
@@ -104,25 +103,15 @@ class _Frame(NamedTuple):
     in_link: bool
 
     def child(self, tag: str, own: frozenset[str], node_id: int) -> _Frame:
-        context = self.context | own if own else self.context
         if tag in BLOCK_TAGS:
-            return _Frame(tag, context, (*self.path, node_id), tag, context, self.in_pre or tag == "pre", self.in_link)
-        return _Frame(tag, context, self.path, self.owner_tag, self.owner_context, self.in_pre, self.in_link or tag == "a")
+            context = self.context | own if own else self.context
+            return _Frame(context, (*self.path, node_id), tag, context, self.in_pre or tag == "pre", self.in_link)
+        if not own and (self.in_link or tag != "a"):
+            return self  # an inline element that adds nothing (most of them): its blocks inherit the same
+        return _Frame(self.context | own, self.path, self.owner_tag, self.owner_context, self.in_pre, self.in_link or tag == "a")
 
 
-_OUTSIDE = _Frame("", frozenset(), (), "", frozenset(), False, False)
-
-
-@dataclass
-class _Buffer:
-    pieces: list[str] = field(default_factory=list)
-    link_chars: int = 0
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.pieces.append(text)
-            if in_link:
-                self.link_chars += len(collapse_spaces(text))
+_OUTSIDE = _Frame(frozenset(), (), "", frozenset(), False, False)
 
 
 def collapse_spaces(text: str) -> str:
@@ -177,7 +166,8 @@ def page_blocks(html: str) -> list[Block]:
 def blocks_of(root: etree._Element) -> Iterator[Block]:
     """Walk the tree once; a block ends wherever a block element opens or closes."""
     stack = [_OUTSIDE]
-    buffer = _Buffer()
+    pieces: list[str] = []  # the text of the block being read
+    link_chars = 0  # how much of it is link text
     node_ids = itertools.count()
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -187,54 +177,60 @@ def blocks_of(root: etree._Element) -> Iterator[Block]:
             if skipped:
                 walker.skip_subtree()
                 continue
-            if (tag in BLOCK_TAGS or tag == "br") and buffer.pieces:
-                yield from _flush(buffer, stack[-1])
-                buffer = _Buffer()
+            if (tag in BLOCK_TAGS or tag == "br") and pieces:
+                yield from _flush(pieces, link_chars, stack[-1])
+                pieces, link_chars = [], 0
             if tag == "br":
                 continue
             stack.append(stack[-1].child(tag, element_context(element, tag), next(node_ids)))
-            buffer.add(element.text, stack[-1].in_link)
+            text = element.text
         else:
             if not skipped and tag != "br":
-                if tag in BLOCK_TAGS and buffer.pieces:
-                    yield from _flush(buffer, stack[-1])
-                    buffer = _Buffer()
+                if tag in BLOCK_TAGS and pieces:
+                    yield from _flush(pieces, link_chars, stack[-1])
+                    pieces, link_chars = [], 0
                 stack.pop()
-            buffer.add(element.tail, stack[-1].in_link)
-    if buffer.pieces:
-        yield from _flush(buffer, stack[-1])
+            text = element.tail
+        if text:
+            pieces.append(text)
+            if stack[-1].in_link:
+                link_chars += len(collapse_spaces(text))
+    if pieces:
+        yield from _flush(pieces, link_chars, stack[-1])
 
 
 def element_context(element: etree._Element, tag: str) -> frozenset[str]:
     """What one element says about the text inside it."""
     names = _TAG_CONTEXT.get(tag, _NOTHING)
-    attributes = dict(element.items())  # one call into lxml instead of one per attribute read
-    if not attributes:
-        return names
-    words = f"{attributes.get('class', '')} {attributes.get('id', '')}"
-    if words != " ":
-        names |= attribute_context(words.lower())
-    if "hidden" in attributes or attributes.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attributes.get("style", "")):
-        names |= {"hidden"}
+    get = element.get  # a few attribute reads cost less than all of them as a dict
+    classes, ident, style = get("class"), get("id"), get("style")
+    if classes is not None or ident is not None:
+        named = attribute_context(f"{classes or ''} {ident or ''}")
+        if named:
+            names = names | named
+    if get("hidden") is not None or get("aria-hidden") == "true" or (style and _HIDDEN_STYLE.search(style)):
+        names = names | _HIDDEN
     return names
 
 
 _NOTHING: frozenset[str] = frozenset()
+_HIDDEN = frozenset({"hidden"})
 _TAG_CONTEXT = {tag: frozenset({f"in:{tag}"}) for tag in CONTEXT_TAGS}
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=32768)
 def attribute_context(attributes: str) -> frozenset[str]:
-    """Roles and hiding named by class and id words (cached: templates repeat their class names)."""
+    """Roles and hiding named by class and id words, in any case (cached: templates repeat their class names)."""
+    attributes = attributes.lower()
     names = {f"role:{name}" for name, pattern in ROLE_PATTERNS.items() if pattern.search(attributes)}
     if _HIDDEN_CLASS.search(attributes):
         names.add("hidden")
     return frozenset(names)
 
 
-def _flush(buffer: _Buffer, frame: _Frame) -> Iterator[Block]:
-    """The buffered text as blocks: one, or one per line inside <pre>."""
-    raw = "".join(buffer.pieces)
+def _flush(pieces: list[str], link_chars: int, frame: _Frame) -> Iterator[Block]:
+    """The text read since the last block boundary as blocks: one, or one per line inside <pre>."""
+    raw = "".join(pieces)
     if not raw.strip():
         return
     texts = [collapse_spaces(part) for part in (raw.split("\n") if frame.in_pre else [raw])]
@@ -245,6 +241,6 @@ def _flush(buffer: _Buffer, frame: _Frame) -> Iterator[Block]:
                 text=text,
                 tag=frame.owner_tag,
                 context=frame.owner_context,
-                link_chars=round(buffer.link_chars * len(text) / total),
+                link_chars=round(link_chars * len(text) / total),
                 path=frame.path,
             )
