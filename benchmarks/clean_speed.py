@@ -4,6 +4,8 @@
     python benchmarks/clean_speed.py --rounds 7 --data DIR
     python benchmarks/clean_speed.py --text-only        # text mode's documents per core only
     python benchmarks/clean_speed.py --handoff          # only the cost of passing pages to workers
+    python benchmarks/clean_speed.py --baseline ../main # also the html-inproc of another checkout, as html-base
+    python benchmarks/clean_speed.py --html-only        # no text-mode documents per core
 
 Each round runs, one after another in alternating order so that load on a
 shared machine hits all alike, these separate processes on the same pages:
@@ -20,7 +22,8 @@ shared machine hits all alike, these separate processes on the same pages:
 - ``text``: ``cleanews clean --mode text --text-field page_text --jobs 1``.
 
 It prints, per system, the median wall time and its spread (min-max) over
-the rounds, pages/s and the peak resident memory of the main process (the
+the rounds, pages/s, the median CPU seconds (the process and the children
+it waited for: for ``html`` and ``html-jobs`` not the workers) and the peak resident memory of the main process (the
 workers are children of the fork server and do not count there: the
 ``html-inproc`` figure is what one worker needs). Ratios are per round, then
 the median: HTML against trafilatura, the default --jobs against one worker.
@@ -66,52 +69,68 @@ with gzip.open(sys.argv[1], "rt", encoding="utf-8") as source, open(sys.argv[2],
 CLEANEWS = "import sys; from cleanews.cli import main; sys.argv[0] = 'cleanews'; sys.exit(main())"
 
 
-def commands(pages: Path, out: Path) -> dict[str, list[str]]:
+def commands(pages: Path, out: Path, baseline: Path | None = None) -> dict[str, list[str]]:
+    """The systems' command lines; with ``baseline`` (another checkout) also ``html-base``: its html-inproc."""
     cleanews = [sys.executable, "-c", CLEANEWS, "clean", str(pages), "-o", str(out), "--quiet"]
-    return {
+    inproc = ["--mode", "html", "--jobs", "1", "--time-limit", "0"]
+    systems = {
         "trafilatura": [sys.executable, "-c", TRAFILATURA_ALONE, str(pages), str(out)],
         "html": [*cleanews, "--mode", "html", "--jobs", "1"],
-        "html-inproc": [*cleanews, "--mode", "html", "--jobs", "1", "--time-limit", "0"],
+        "html-inproc": [*cleanews, *inproc],
         "html-jobs": [*cleanews, "--mode", "html"],
         "text": [*cleanews, "--mode", "text", "--text-field", "page_text", "--jobs", "1"],
     }
+    if baseline is not None:  # its code first on the path, ahead of this checkout's installed one
+        path_first = f"import sys; sys.path.insert(0, {str(baseline.resolve())!r}); " + CLEANEWS
+        systems["html-base"] = [sys.executable, "-c", path_first, *cleanews[3:], *inproc]
+    return systems
 
 
-def run_once(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one process."""
+def run_once(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident memory (MB) of one process.
+
+    The CPU time is the process's own and its waited-for children's: the
+    worker processes of a pool (children of the fork server) are not in it.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"error: {command[:4]} ... exited with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def spread(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
-def whole_process(pages: Path, rounds: int) -> None:
+def whole_process(pages: Path, rounds: int, baseline: Path | None = None) -> None:
     count = sum(1 for _ in gzip.open(pages, "rt", encoding="utf-8"))
     with tempfile.TemporaryDirectory() as work:
-        systems = commands(pages, Path(work) / "out.jsonl")
+        systems = commands(pages, Path(work) / "out.jsonl", baseline)
         names = list(systems)
         seconds: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
         memory: dict[str, list[float]] = {name: [] for name in names}
         for round_number in range(rounds):
             for name in names if round_number % 2 == 0 else reversed(names):
-                wall, peak = run_once(systems[name])
+                wall, processor, peak = run_once(systems[name])
                 seconds[name].append(wall)
+                cpu[name].append(processor)
                 memory[name].append(peak)
     print(f"{pages.name}: {count} pages, {rounds} rounds, {os.cpu_count()} cores")
-    print(f"  {'system':<12} {'seconds: median (min-max)':<28} {'pages/s':>8} {'peak RSS MB':>12}")
+    print(f"  {'system':<12} {'seconds: median (min-max)':<28} {'pages/s':>8} {'CPU s':>7} {'peak RSS MB':>12}")
     for name in names:
-        print(f"  {name:<12} {spread(seconds[name]):<28} {count / statistics.median(seconds[name]):8.1f} {max(memory[name]):12.0f}")
-    ratios = lambda slow, fast: [a / b for a, b in zip(seconds[slow], seconds[fast], strict=True)]  # noqa: E731
+        print(f"  {name:<12} {spread(seconds[name]):<28} {count / statistics.median(seconds[name]):8.1f}"
+              f" {statistics.median(cpu[name]):7.2f} {max(memory[name]):12.0f}")
+    ratios = lambda slow, fast, times=seconds: [a / b for a, b in zip(times[slow], times[fast], strict=True)]  # noqa: E731
     print(f"  html / trafilatura throughput: {spread(ratios('trafilatura', 'html'))}")
     print(f"  html-inproc / trafilatura throughput: {spread(ratios('trafilatura', 'html-inproc'))}")
+    print(f"  html-inproc / trafilatura in CPU time (one process each): {spread(ratios('trafilatura', 'html-inproc', cpu))}")
     print(f"  default --jobs / --jobs 1 throughput: {spread(ratios('html', 'html-jobs'))}")
+    if baseline is not None:
+        print(f"  html-inproc / html-base ({baseline}) in CPU time: {spread(ratios('html-base', 'html-inproc', cpu))}")
     if os.getloadavg()[0] > (os.cpu_count() or 1):
         print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work shared them, ratios are rough)")
 
@@ -213,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--text-only", action="store_true", help="skip the whole-process runs: text mode in one process only")
     parser.add_argument("--handoff", action="store_true", help="only measure what passing pages to workers costs")
+    parser.add_argument("--html-only", action="store_true", help="skip text mode's documents per core")
+    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. of main) whose html-inproc runs alongside, as html-base")
     args = parser.parse_args(argv)
     pages = args.data / f"{args.set}.jsonl.gz"
     if not pages.exists():
@@ -222,9 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handoff(pages)
         return 0
     if not args.text_only:
-        whole_process(pages, args.rounds)
+        whole_process(pages, args.rounds, args.baseline)
         html_parts(pages)
-    in_process_text(args.data, args.rounds)
+    if not args.html_only:
+        in_process_text(args.data, args.rounds)
     return 0
 
 
