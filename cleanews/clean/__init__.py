@@ -35,9 +35,11 @@ def warm_up() -> None:
     A worker does this before it takes a document, so the time limit of its
     first document counts that document's own work only.
     """
+    from cleanews.clean.features import plane_classes
     from cleanews.clean.page import load_page_models
 
     load_stopwords()
+    plane_classes()
     for name in MODEL_FEATURES:
         load_model(name)
         load_page_models(name)  # one page model per mode, named like the line models

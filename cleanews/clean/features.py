@@ -14,6 +14,8 @@ refuses to load when they differ.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -97,16 +99,22 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    stoplist = load_stopwords().best_list(word for line in words for word in line)
+    # All the page's words in one list, and the line each belongs to: per-word
+    # work is one pass over the list, summed per line by bincount.
+    every_word = list(itertools.chain.from_iterable(words))
+    stoplist = load_stopwords().best_list(every_word)
     if cues is None:
         cues = [first_matching_rule(text, len(line)) is not None for text, line in zip(texts, words, strict=True)]
     page = Page(texts)
-    counts = np.array([len(line) for line in words], dtype=float)
-    cjk = page.counts(CJK)
+    counts = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    line_of_word = np.repeat(np.arange(n), counts)
+    per_line = lambda values: np.bincount(line_of_word, weights=values, minlength=n)  # noqa: E731
+    counts = counts.astype(float)
+    cjk = page.counts(CJK) if CJK.search(page.text) else np.zeros(n)
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
-    stop = np.array([sum(map(stoplist.__contains__, line)) for line in words]) / per_word
+    stop = per_line(np.fromiter(map(stoplist.__contains__, every_word), dtype=float, count=len(every_word))) / per_word
     ends = page.flags(_SENTENCE_END)
     characters, letters, digits, capitalised = page.character_counts()
     stamps = page.flags(_TIMESTAMP, digits > 0)  # a stamp has digits: the other lines are not searched
@@ -116,7 +124,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     extent = np.maximum(size, characters / CHARACTERS_PER_WORD)
     columns = {
         "words": log_size,
-        "word_length": np.minimum(np.array([sum(map(len, line)) for line in words]) / per_word, 15.0),
+        "word_length": np.minimum(per_line(np.fromiter(map(len, every_word), dtype=float, count=len(every_word))) / per_word, 15.0),
         "stop_density": stop,
         "stop_relative": relative_stop_density(stop, size, known=bool(stoplist)),
         "sentence_end": ends,
@@ -202,13 +210,19 @@ def character_class(char: str) -> int:
     return SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
 
 
-ASCII_CLASSES = np.array([character_class(chr(code)) for code in range(128)], dtype=np.uint8)
+@functools.cache
+def plane_classes() -> np.ndarray:
+    """The class bits of every character of the Basic Multilingual Plane: a table built once per process (tens of ms)."""
+    return np.array([character_class(chr(code)) for code in range(PLANE)], dtype=np.uint8)
+
+
+PLANE = 0x10000
 
 
 def character_classes(codes: np.ndarray) -> np.ndarray:
-    """The class bits of each code point: a table for ASCII, str's methods once per other distinct character."""
-    classes = ASCII_CLASSES[np.minimum(codes, 127)]
-    other = codes > 127
+    """The class bits of each code point: the plane's table, str's methods once per distinct character beyond it (emoji)."""
+    classes = plane_classes()[np.minimum(codes, PLANE - 1)]
+    other = codes >= PLANE
     if other.any():
         distinct, where = np.unique(codes[other], return_inverse=True)
         classes[other] = np.array([character_class(chr(code)) for code in distinct], dtype=np.uint8)[where]
@@ -252,20 +266,20 @@ def window_sum(values: np.ndarray, half_width: int = WINDOW) -> np.ndarray:
 
 
 def distance_to_long(size: np.ndarray) -> np.ndarray:
-    """Lines to the nearest line of LONG_LINE_WORDS or more (MAX_DISTANCE when none)."""
-    n = len(size)
-    distance = np.full(n, float(MAX_DISTANCE))
-    last = -math.inf
-    for index in range(n):
-        if size[index] >= LONG_LINE_WORDS:
-            last = index
-        distance[index] = min(distance[index], index - last)
-    last = math.inf
-    for index in range(n - 1, -1, -1):
-        if size[index] >= LONG_LINE_WORDS:
-            last = index
-        distance[index] = min(distance[index], last - index)
-    return distance
+    """Lines to the nearest line of LONG_LINE_WORDS or more (MAX_DISTANCE when none).
+
+    >>> distance_to_long(np.array([1.0, 30.0, 1.0, 1.0, 1.0, 25.0])).tolist()
+    [1.0, 0.0, 1.0, 2.0, 1.0, 0.0]
+    """
+    long_lines = np.flatnonzero(size >= LONG_LINE_WORDS)
+    if len(long_lines) == 0:
+        return np.full(len(size), float(MAX_DISTANCE))
+    positions = np.arange(len(size))
+    after = np.searchsorted(long_lines, positions)  # the first long line at or after each position
+    next_long = long_lines[np.minimum(after, len(long_lines) - 1)]
+    previous_long = long_lines[np.maximum(after - 1, 0)]
+    nearest = np.minimum(np.abs(next_long - positions), np.abs(positions - previous_long))
+    return np.minimum(nearest, MAX_DISTANCE).astype(float)
 
 
 # A line counts as prose evidence from this many words on (main_distance);

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import justext
+import numpy as np
 
 # Below this share of stop words in its best language a document's language
 # is unknown (CJK, Thai, code): stop-word features then carry no signal.
@@ -24,10 +25,19 @@ MIN_LANGUAGE_DENSITY = 0.1
 
 @dataclass(frozen=True)
 class StopWords:
-    """Stop lists by language, and for each word the languages that list it."""
+    """Stop lists by language, and for each word the languages that list it.
+
+    The languages of a word are a slice of ``language_ids``: those of the
+    word numbered ``i`` in ``word_ids`` run from ``offsets[i]`` to
+    ``offsets[i + 1]``, so a document's vote is counted in NumPy, not word
+    by word and language by language.
+    """
 
     lists: dict[str, frozenset[str]]
-    languages_of: dict[str, tuple[str, ...]]
+    names: tuple[str, ...]  # the languages, in name order: language_ids index this
+    word_ids: dict[str, int]
+    offsets: np.ndarray
+    language_ids: np.ndarray
 
     def best_list(self, words: Iterable[str]) -> frozenset[str]:
         """The stop list that covers most of ``words`` (casefolded); empty when none fits.
@@ -47,28 +57,37 @@ class StopWords:
         >>> load_stopwords().language("der hund und die katze sind im haus".split())
         'German'
         """
-        counts = Counter(words)
+        counts = Counter(words)  # distinct words: a page repeats most of its words
         total = sum(counts.values())
-        hits: Counter[str] = Counter()
-        for word, count in counts.items():  # distinct words: a page repeats most of its words
-            for language in self.languages_of.get(word, ()):
-                hits[language] += count
-        if not hits:
+        listed = [(self.word_ids[word], count) for word, count in counts.items() if word in self.word_ids]
+        if not listed:
             return None
+        ids, weights = np.array(listed, dtype=np.int64).T
+        starts, ends = self.offsets[ids], self.offsets[ids + 1]
+        spans = ends - starts
+        # Every (word, language) pair: the word's languages, weighted by its count.
+        pairs = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
+        hits = np.bincount(self.language_ids[pairs], weights=np.repeat(weights, spans), minlength=len(self.names))
+        best = hits.max()
         # Ties (a word on many lists) go to the larger list's language by name order: stable.
-        language, count = max(hits.items(), key=lambda item: (item[1], len(self.lists[item[0]]), item[0]))
-        return language if count >= MIN_LANGUAGE_DENSITY * total else None
+        tied = [self.names[index] for index in np.flatnonzero(hits == best)]
+        language = max(tied, key=lambda name: (len(self.lists[name]), name))
+        return language if best >= MIN_LANGUAGE_DENSITY * total else None
 
 
 @functools.cache
 def load_stopwords() -> StopWords:
     """All of jusText's stop lists, loaded once per process (about 0.1 s) and never changed."""
     lists = {name: read_stoplist(name) for name in justext.get_stoplists()}
-    languages: dict[str, list[str]] = {}
-    for name in sorted(lists):
+    names = tuple(sorted(lists))
+    languages: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
         for word in lists[name]:
-            languages.setdefault(word, []).append(name)
-    return StopWords(lists, {word: tuple(names) for word, names in languages.items()})
+            languages.setdefault(word, []).append(index)
+    word_ids = {word: index for index, word in enumerate(languages)}
+    offsets = np.cumsum([0, *map(len, languages.values())])
+    language_ids = np.array([index for indices in languages.values() for index in indices], dtype=np.int64)
+    return StopWords(lists, names, word_ids, offsets, language_ids)
 
 
 def read_stoplist(name: str) -> frozenset[str]:
