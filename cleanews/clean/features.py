@@ -102,7 +102,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     # All the page's words in one list, and the line each belongs to: per-word
     # work is one pass over the list, summed per line by bincount.
     every_word = list(itertools.chain.from_iterable(words))
-    stoplist = load_stopwords().best_list(every_word)
+    language, on_stop_list = load_stopwords().on_best_list(every_word)
     if cues is None:
         cues = [first_matching_rule(text, len(line)) is not None for text, line in zip(texts, words, strict=True)]
     page = Page(texts)
@@ -114,7 +114,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
-    stop = per_line(np.fromiter(map(stoplist.__contains__, every_word), dtype=float, count=len(every_word))) / per_word
+    stop = per_line(on_stop_list) / per_word
     ends = page.flags(_SENTENCE_END)
     characters, letters, digits, capitalised = page.character_counts()
     stamps = page.flags(_TIMESTAMP, digits > 0)  # a stamp has digits: the other lines are not searched
@@ -126,7 +126,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "words": log_size,
         "word_length": np.minimum(per_line(np.fromiter(map(len, every_word), dtype=float, count=len(every_word))) / per_word, 15.0),
         "stop_density": stop,
-        "stop_relative": relative_stop_density(stop, size, known=bool(stoplist)),
+        "stop_relative": relative_stop_density(stop, size, known=language is not None),
         "sentence_end": ends,
         "sentences": np.log1p(page.counts(_SENTENCE_MARK)),
         "commas": page.counts(_COMMA) / np.maximum(size, 1),

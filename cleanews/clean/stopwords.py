@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import pkgutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import justext
@@ -57,22 +57,34 @@ class StopWords:
         >>> load_stopwords().language("der hund und die katze sind im haus".split())
         'German'
         """
+        return self.on_best_list(list(words))[0]
+
+    def on_best_list(self, words: Sequence[str]) -> tuple[str | None, np.ndarray]:
+        """The language of ``words`` (as ``language``), and for each word whether its stop list holds it.
+
+        >>> load_stopwords().on_best_list("der hund und die katze".split())
+        ('German', array([ True, False,  True,  True, False]))
+        """
         counts = Counter(words)  # distinct words: a page repeats most of its words
-        total = sum(counts.values())
         listed = [(self.word_ids[word], count) for word, count in counts.items() if word in self.word_ids]
-        if not listed:
-            return None
-        ids, weights = np.array(listed, dtype=np.int64).T
-        starts, ends = self.offsets[ids], self.offsets[ids + 1]
-        spans = ends - starts
-        # Every (word, language) pair: the word's languages, weighted by its count.
+        language = self.winner(*np.array(listed, dtype=np.int64).reshape(-1, 2).T, total=len(words))
+        if language is None:
+            return None, np.zeros(len(words), dtype=bool)
+        return language, np.fromiter(map(self.lists[language].__contains__, words), dtype=bool, count=len(words))
+
+    def winner(self, ids: np.ndarray, counts: np.ndarray, total: int) -> str | None:
+        """The language with most hits of the words numbered ``ids`` (seen ``counts`` times), if it covers enough of ``total``."""
+        starts = self.offsets[ids]
+        spans = self.offsets[ids + 1] - starts
+        # Every (word, language) pair: the languages of each word in turn, weighted by its count.
         pairs = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
-        hits = np.bincount(self.language_ids[pairs], weights=np.repeat(weights, spans), minlength=len(self.names))
+        hits = np.bincount(self.language_ids[pairs], weights=np.repeat(counts, spans), minlength=len(self.names))
         best = hits.max()
+        if best == 0 or best < MIN_LANGUAGE_DENSITY * total:
+            return None
         # Ties (a word on many lists) go to the larger list's language by name order: stable.
         tied = [self.names[index] for index in np.flatnonzero(hits == best)]
-        language = max(tied, key=lambda name: (len(self.lists[name]), name))
-        return language if best >= MIN_LANGUAGE_DENSITY * total else None
+        return max(tied, key=lambda name: (len(self.lists[name]), name))
 
 
 @functools.cache
