@@ -63,24 +63,30 @@ FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 # newlines), so none matches across a line's end: ^ and $ are the line's
 # (MULTILINE) and a space is [^\S\n].
 _LINES = re.MULTILINE
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Kana and CJK ideographs (code point ranges, both ends in).
+CJK = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$", _LINES)
 _SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", _LINES)
-_COMMA = re.compile(r"[,;，、؛]")
+_COMMAS = ",;，、؛"
 # A bullet opening the line (after the newline every line has before it in
 # the joined page), or items joined by | or •. Each starts with a literal or
 # a rare character, so the search skips ahead to it.
 _BULLET_START = re.compile(r"\n[^\S\n]*[•·▪►▶›»|*>→-][^\S\n]")
 _ITEM_JOINER = re.compile(r"[|•·](?<=[^\S\n][|•·])[^\S\n]")
-_WEB_ADDRESS = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+# https?://|www\.|\.(?:com|org|net|html?)\b in any case, spelled out: re skips ahead to a
+# pattern's first characters only when it is case-sensitive (ſ is an s to re.IGNORECASE).
+_WEB_ADDRESS = re.compile(r"[hH][tT][tT][pP][sSſ]?://|[wW][wW][wW]\.|\.(?:[cC][oO][mM]|[oO][rR][gG]|[nN][eE][tT]|[hH][tT][mM][lL]?)\b")
 # An e-mail address or @handle (searched only in lines with an @). An address starts where a run of address
 # characters starts (the lookbehind): trying every position inside a long
 # run would be quadratic.
 _AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|[^\S\n])@\w", _LINES)
-_TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}")
+# A clock time, a numeric date, or a year and a time: \b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b
+# |\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}, with the first digit taken before the \b (as a lookbehind),
+# so that re skips ahead to digits.
+_TIMESTAMP = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{0,3}[./-]\d{1,2}[./-]\d{2,4}\b|(?:(?<=1)9|(?<=2)0)\d{2}\b.{0,12}\b\d{1,2}:\d{2})")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
 _GLUED = re.compile(r"[A-Z](?:(?<=[a-z]{2}[A-Z])|(?<=[a-z]{2}[.!?\"”’][A-Z]))[a-z]*[^\S\n]")
-_QUOTE = re.compile(r"[\"“”„«»‘’「」]")
+_QUOTES = "\"“”„«»‘’「」"
 # Lines of at least this many words anchor prose (long_distance).
 LONG_LINE_WORDS = 20
 CHARACTERS_PER_WORD = 5.0  # mean English word length without spaces, about
@@ -110,14 +116,14 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     line_of_word = np.repeat(np.arange(n), counts)
     per_line = lambda values: np.bincount(line_of_word, weights=values, minlength=n)  # noqa: E731
     counts = counts.astype(float)
-    cjk = page.counts(CJK) if CJK.search(page.text) else np.zeros(n)
+    cjk = page.count_in_ranges(CJK)
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
     stop = per_line(on_stop_list) / per_word
     ends = page.flags(_SENTENCE_END)
     characters, letters, digits, capitalised = page.character_counts()
-    stamps = page.flags(_TIMESTAMP, digits > 0)  # a stamp has digits: the other lines are not searched
+    stamps = page.flags(_TIMESTAMP)
     visible = np.maximum(characters, 1)
     # Length in English-word equivalents of characters: German or Finnish
     # prose has fewer, longer words, and a paragraph is a paragraph.
@@ -129,13 +135,13 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "stop_relative": relative_stop_density(stop, size, known=language is not None),
         "sentence_end": ends,
         "sentences": np.log1p(page.counts(_SENTENCE_MARK)),
-        "commas": page.counts(_COMMA) / np.maximum(size, 1),
+        "commas": page.count_of(_COMMAS) / np.maximum(size, 1),
         "capitalised": capitalised,
         "digits": digits / visible,
         "symbols": (visible - letters - digits) / visible,
         "bullet": np.maximum(page.flags(_BULLET_START), page.flags(_ITEM_JOINER)),
         "link_like": np.maximum(page.flags(_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
-        "quote": page.flags(_QUOTE),
+        "quote": (page.count_of(_QUOTES) > 0).astype(float),
         "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
         "cue": np.array(cues, dtype=float),
         "repeated": repeated(words),
@@ -167,8 +173,8 @@ class Page:
         self.texts = texts
         self.text = "".join("\n" + text for text in texts)
         self.n = len(texts)
-        lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=self.n)
-        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # each line's newline
+        self.lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=self.n)  # with its newline
+        self.starts = np.cumsum(self.lengths) - self.lengths  # each line's newline
 
     def counts(self, pattern: re.Pattern[str]) -> np.ndarray:
         """Matches of ``pattern`` in each line (none crosses a line's end; one at a newline is the next line's)."""
@@ -176,14 +182,42 @@ class Page:
         lines = np.searchsorted(self.starts, positions, side="right") - 1
         return np.bincount(lines, minlength=self.n).astype(float)
 
-    def flags(self, pattern: re.Pattern[str], only: np.ndarray | None = None) -> np.ndarray:
-        """1.0 for each line ``pattern`` is found in, else 0.0; ``only`` (a mask) limits the search to those lines."""
-        if only is None:
-            return (self.counts(pattern) > 0).astype(float)
-        rows = np.flatnonzero(only)
-        found = np.zeros(self.n)
-        found[rows] = Page([self.texts[row] for row in rows.tolist()]).flags(pattern)
-        return found
+    def flags(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """1.0 for each line ``pattern`` is found in, else 0.0."""
+        return (self.counts(pattern) > 0).astype(float)
+
+    @functools.cached_property
+    def codes(self) -> np.ndarray:
+        """The code point of every character of the joined text."""
+        return np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+    @functools.cached_property
+    def classes(self) -> np.ndarray:
+        """The class bits (SPACE, ALPHA, ...) of every character of the joined text."""
+        return character_classes(self.codes)
+
+    def count_of(self, characters: str) -> np.ndarray:
+        """How many of ``characters`` each line holds."""
+        return self.per_line(np.isin(self.codes, [ord(char) for char in characters]))
+
+    def count_in_ranges(self, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        """How many characters of each line lie in one of ``ranges`` (code points, both ends in)."""
+        codes = self.codes
+        return self.per_line(np.logical_or.reduce([(codes >= low) & (codes <= high) for low, high in ranges]))
+
+    @functools.cached_property
+    def line_of(self) -> np.ndarray:
+        """The line each character of the joined text is in (the newline before a line is its own)."""
+        return np.repeat(np.arange(self.n), self.lengths)
+
+    def per_line(self, mask: np.ndarray) -> np.ndarray:
+        """How many characters of each line ``mask`` holds."""
+        return np.bincount(self.line_of[mask], minlength=self.n).astype(float)
+
+    def word_counts(self) -> np.ndarray:
+        """Per line, ``len(re.findall(r"\\w+", line))``: the runs of word characters."""
+        word = (self.classes & WORD) > 0
+        return self.per_line(word & ~np.concatenate([[False], word[:-1]]))
 
     def character_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per line: characters that are not spaces, letters, digits, and the capitalised share of its words.
@@ -193,21 +227,20 @@ class Page:
         (``isspace``, ``isalpha``, ``isdigit``, ``isupper``), looked up once
         per distinct character.
         """
-        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        classes = character_classes(codes)
+        classes = self.classes
         space, alpha = (classes & SPACE) > 0, (classes & ALPHA) > 0
-        line_of = np.cumsum(codes == ord("\n")) - 1  # the newline before a line is its own (and a space)
         initial = ~space & np.concatenate([[True], space[:-1]])
-        per_line = lambda mask: np.bincount(line_of[mask], minlength=self.n).astype(float)  # noqa: E731
-        upper_initials, alpha_initials = per_line(initial & ((classes & UPPER) > 0)), per_line(initial & alpha)
-        return per_line(~space), per_line(alpha), per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
+        upper_initials, alpha_initials = self.per_line(initial & ((classes & UPPER) > 0)), self.per_line(initial & alpha)
+        return self.per_line(~space), self.per_line(alpha), self.per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
 
 
-SPACE, ALPHA, DIGIT, UPPER = 1, 2, 4, 8
+SPACE, ALPHA, DIGIT, UPPER, WORD = 1, 2, 4, 8, 16
 
 
 def character_class(char: str) -> int:
-    return SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
+    """The class bits of one character; WORD is the regex ``\\w`` (alphanumeric or '_')."""
+    return (SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
+            | WORD * (char.isalnum() or char == "_"))
 
 
 @functools.cache

@@ -38,11 +38,11 @@ import numpy as np
 from lxml import etree
 
 from cleanews.clean.blocks import HEADING_TAGS, Block
+from cleanews.clean.features import Page
 from cleanews.errors import CleanewsError
 
 PAGE_MODEL_FILE = "page_model.json"
 PAGE_TYPES = ("article", "listing", "forum", "product", "documentation", "service")
-WORD = re.compile(r"\w+")
 # A block of at least this many words is prose, not a teaser, label or menu item.
 PROSE_WORDS = 25
 
@@ -59,9 +59,13 @@ DECLARED_TYPES: dict[str, frozenset[str]] = {
                          "place event".split()),
 }
 _TYPE_VALUE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
-_PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b")
-_DATE_SHAPE = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
-_SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$")
+# These are searched in all of a page's blocks at once, joined by newlines
+# (``features.Page``): a space is [^\S\n], and $ is a block's end (MULTILINE).
+# Each branch starts with a character (a \b after it, as a lookbehind), so that re skips ahead to those.
+_PRICE = re.compile(r"[$€£¥₹][^\S\n]?\d|\d[^\S\n]?(?:[$€£¥₹]|zł|kr|Kč)|USD(?<!\wUSD)\b|EUR(?<!\wEUR)\b|GBP(?<!\wGBP)\b")
+# A clock time, an ISO date or a numeric date (\b\d{1,2}:\d{2}\b, \b\d{4}-\d{2}-\d{2}\b, \b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b).
+_DATE_SHAPE = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{3}-\d{2}-\d{2}\b|\d?[./]\d{1,2}[./]\d{2,4}\b)")
+_SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$", re.MULTILINE)
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/|$)|(?:19|20)\d{2}-\d{2}-\d{2}")
 _URL_NUMBER = re.compile(r"\d{5,}")
 # Elements counted over the whole tree (many are skipped as blocks).
@@ -99,16 +103,18 @@ def _log(value: float) -> float:
     return math.log1p(value)
 
 
-def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
+def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str, float]:
     """How the page's words and blocks spread over kinds of blocks."""
     words = max(sizes.sum(), 1.0)
     count = max(len(blocks), 1)
-    texts = [block.text for block in blocks]
+    texts = page.texts
     repeats = Counter(texts)
+    tags = [block.tag for block in blocks]
+    contexts = [block.context for block in blocks]
     linked = np.array([block.link_density > 0.5 for block in blocks], dtype=bool)
-    headings = np.array([block.tag in HEADING_TAGS for block in blocks], dtype=bool)
-    in_tag = lambda tags: sum(size for block, size in zip(blocks, sizes, strict=True) if block.tag in tags)  # noqa: E731
-    in_context = lambda name: sum(size for block, size in zip(blocks, sizes, strict=True) if name in block.context)  # noqa: E731
+    headings = np.array([tag in HEADING_TAGS for tag in tags], dtype=bool)
+    in_tag = lambda names: float(sizes[np.array([tag in names for tag in tags], dtype=bool)].sum())  # noqa: E731
+    in_context = lambda name: float(sizes[np.array([name in context for context in contexts], dtype=bool)].sum())  # noqa: E731
     return {
         "log_page_words": _log(sizes.sum()),
         "log_blocks": _log(len(blocks)),
@@ -117,10 +123,10 @@ def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
         "prose_share": sizes[sizes >= PROSE_WORDS].sum() / words,
         "short_share": float((sizes <= 4).sum()) / count,
         "repeat_share": sum(n for n in repeats.values() if n > 1) / count,
-        "price_share": sum(1 for text in texts if _PRICE.search(text)) / count,
-        "date_share": sum(1 for text in texts if _DATE_SHAPE.search(text)) / count,
+        "price_share": page.flags(_PRICE).sum() / count,
+        "date_share": page.flags(_DATE_SHAPE).sum() / count,
         "question_share": sum(1 for text in texts if text.endswith("?")) / count,
-        "link_share": sum(block.link_chars for block in blocks) / max(sum(len(text) for text in texts), 1),
+        "link_share": sum(block.link_chars for block in blocks) / max(len(page.text) - page.n, 1),
         "linked_block_share": float(linked.sum()) / count,
         "heading_share": float(headings.sum()) / count,
         "log_linked_headings": _log(float((linked & headings).sum())),
@@ -131,16 +137,16 @@ def _shares(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
         "related_share": in_context("role:related") / words,
         "article_element_share": in_context("in:article") / words,
         "content_role_share": in_context("role:content") / words,
-        "log_meta_blocks": _log(sum(1 for block in blocks if "role:meta" in block.context)),
+        "log_meta_blocks": _log(sum(1 for context in contexts if "role:meta" in context)),
         "log_prose_blocks": _log(float((sizes >= PROSE_WORDS).sum())),
         "heading_words": float(sizes[headings].mean()) if headings.any() else 0.0,
-        "sentence_share": sum(1 for text in texts if _SENTENCE_END.search(text)) / count,
+        "sentence_share": page.flags(_SENTENCE_END).sum() / count,
     }
 
 
 def _kept(text: str, page_words: float) -> dict[str, float]:
     lines = [line for line in text.split("\n") if line.strip()]
-    sizes = np.array([len(WORD.findall(line)) for line in lines], dtype=float)
+    sizes = Page(lines).word_counts()
     kept = sizes.sum()
     return {
         "log_kept_words": _log(kept),
@@ -174,8 +180,9 @@ def _dom(dom: DomCounts) -> dict[str, float]:
 
 def page_feature_dict(blocks: Sequence[Block], kept_text: str, url: str | None, dom: DomCounts = NO_DOM) -> dict[str, float]:
     """The page's features by name: its blocks (or text lines), what the cleaner kept, its URL and tree."""
-    sizes = np.array([len(WORD.findall(block.text)) for block in blocks], dtype=float)
-    return {**_shares(blocks, sizes), **_kept(kept_text, sizes.sum()), **_url(url), **_dom(dom)}
+    page = Page([block.text for block in blocks])  # a block's text holds no newline
+    sizes = page.word_counts()
+    return {**_shares(blocks, page, sizes), **_kept(kept_text, sizes.sum()), **_url(url), **_dom(dom)}
 
 
 PAGE_FEATURE_NAMES = tuple(page_feature_dict([], "", None))
