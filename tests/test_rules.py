@@ -46,3 +46,15 @@ def test_a_rules_needles_are_in_every_line_it_matches(rule) -> None:
     for line in NEEDLE_PROBES:
         if rule.pattern.search(line):
             assert any(needle in line.casefold() for needle in rule.needles), (rule.name, line)
+
+
+def rule_by_rule(line: str, n_words: int) -> str | None:
+    """first_matching_rule without its gate: every rule in turn."""
+    return next((rule.name for rule in RULES if rule.matches(line, n_words)), None)
+
+
+@pytest.mark.parametrize("line", NEEDLE_PROBES)
+def test_the_gate_lets_through_every_line_a_rule_removes(line: str) -> None:
+    """The gate before the table only spares searches: with it or without, the same rule or none, at every word count."""
+    for n_words in (1, 5, 8, 9, 12, 14, 15, 16, 25, 30, 45, 80, 81):
+        assert first_matching_rule(line, n_words) == rule_by_rule(line, n_words), (line, n_words)

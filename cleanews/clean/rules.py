@@ -13,8 +13,11 @@ language they do not know is left alone.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class JunkRule:
 
     def __post_init__(self) -> None:
         if self.needles:
-            object.__setattr__(self, "needle_finder", re.compile("|".join(map(re.escape, self.needles))))
+            object.__setattr__(self, "needle_finder", re.compile(_trie(sorted(set(self.needles)))))
 
     def matches(self, line: str, n_words: int, folded: str | None = None) -> bool:
         """Whether the rule removes ``line`` (of ``n_words`` words; ``folded`` is ``line.casefold()`` if known)."""
@@ -369,6 +372,32 @@ STRUCTURAL_RULES: dict[str, str] = {
 }
 
 
+class RuleGate(NamedTuple):
+    """A test that every match of some rules passes: the rules anchored at the line's start in one
+    pattern (a search tries one position), and the others' needles in one trie."""
+
+    anchored: re.Pattern[str] | None
+    needles: re.Pattern[str] | None
+
+    def may_match(self, line: str) -> bool:
+        return bool(self.anchored and self.anchored.search(line)) or bool(self.needles and self.needles.search(line.casefold()))
+
+
+def _gate(rules: Sequence[JunkRule]) -> RuleGate:
+    anchored = [rule.pattern.pattern for rule in rules if not rule.needles]
+    needles = sorted({needle for rule in rules for needle in rule.needles})
+    return RuleGate(re.compile("|".join(f"(?:{pattern})" for pattern in anchored), re.IGNORECASE) if anchored else None,
+                    re.compile(_trie(needles)) if needles else None)
+
+
+# The rules a line of n words may meet are those whose word limit is n or
+# more; a line is tested against their gate first, and the table is walked
+# only when it passes (most lines of a page match no rule). The gates, by
+# the word limits they go up to:
+_WORD_LIMITS = sorted({rule.max_words for rule in RULES})
+_GATES = [_gate([rule for rule in RULES if rule.max_words >= limit]) for limit in _WORD_LIMITS]
+
+
 def first_matching_rule(line: str, n_words: int) -> str | None:
     """Name of the first rule that calls ``line`` junk, or None.
 
@@ -383,6 +412,9 @@ def first_matching_rule(line: str, n_words: int) -> str | None:
     >>> first_matching_rule("Officials said on Monday that talks would go on.", 9) is None
     True
     """
+    tier = bisect.bisect_left(_WORD_LIMITS, n_words)
+    if tier == len(_WORD_LIMITS) or not _GATES[tier].may_match(line):
+        return None
     folded = line.casefold()
     for rule in RULES:
         if rule.matches(line, n_words, folded):
