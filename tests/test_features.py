@@ -5,8 +5,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanews.clean import features
+from cleanews.clean import features, page
 from cleanews.clean.features import Page
+from cleanews.clean.lines import words_of, words_of_lines
 
 # Lines near what the patterns look for: bullets, joiners, stamps, addresses, glued words, quotes, wide spaces.
 ATOMS = [" ", "\t", "\u00a0", "\u2003", "•", "|", "·", "»", "-", "a", "B", "ab", "Cd", "12:30", "2024", "1/2/2020", ".", "!", "”",
@@ -35,3 +36,60 @@ def test_character_counts_are_strs_own(texts: list[str]) -> None:
     assert letters.tolist() == [float(sum(map(str.isalpha, text))) for text in texts]
     assert digits.tolist() == [float(sum(map(str.isdigit, text))) for text in texts]
     assert capitalised.tolist() == [sum(map(str.isupper, first)) / max(sum(map(str.isalpha, first)), 1) for first in initials]
+
+
+@settings(deadline=None)
+@given(pages)
+def test_word_and_character_set_counts_are_the_regexs(texts: list[str]) -> None:
+    page = Page(texts)
+    assert page.word_counts().tolist() == [float(len(re.findall(r"\w+", text))) for text in texts]
+    assert page.count_of(features._COMMAS).tolist() == [float(len(re.findall(r"[,;，、؛]", text))) for text in texts]
+    assert page.count_in_ranges(features.CJK).tolist() == [
+        float(len(re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))) for text in texts]
+
+
+def test_the_word_character_bit_is_the_regex_word_class() -> None:
+    word = re.compile(r"\w")
+    table = features.plane_classes()
+    assert [code for code in range(features.PLANE) if bool(table[code] & features.WORD_CHAR) != bool(word.match(chr(code)))] == []
+
+
+# The patterns written so that re skips ahead to their first characters, and the plain forms they stand for.
+PLAIN_FORMS = {
+    "_TIMESTAMP": r"\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b.{0,12}\b\d{1,2}:\d{2}",
+    "_WEB_ADDRESS": r"(?i:https?://|www\.|\.(?:com|org|net|html?)\b)",
+}
+
+
+@settings(deadline=None)
+@given(pages)
+def test_fast_forms_of_patterns_match_where_their_plain_forms_do(texts: list[str]) -> None:
+    for name, plain in PLAIN_FORMS.items():
+        fast = getattr(features, name)
+        for text in texts:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)], (name, text)
+
+
+# What the page features (page.py) search for, in the plain form each pattern stands for (one block at a time).
+BLOCK_ATOMS = ["$", "€", "5", "12", " ", "\u00a0", "zł", "kr", "USD", "xEUR", "GBP", ":", "30", "2024-05-01", "1/2/24", ".", "?",
+               "”", "a", "!"]
+block_text = st.lists(st.sampled_from(BLOCK_ATOMS), max_size=10).map(lambda parts: " ".join("".join(parts).split()))
+PLAIN_BLOCK_FORMS = {
+    "_PRICE": r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b",
+    "_DATE_SHAPE": r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
+    "_SENTENCE_END": r"[.!?。！？؟…]['\"’”»)]*$",
+}
+
+
+@settings(deadline=None)
+@given(st.lists(block_text, min_size=1, max_size=6))
+def test_page_patterns_find_in_the_joined_blocks_what_each_block_holds(texts: list[str]) -> None:
+    joined = Page(texts)
+    for name, plain in PLAIN_BLOCK_FORMS.items():
+        assert joined.flags(getattr(page, name)).tolist() == [float(re.search(plain, text) is not None) for text in texts], name
+
+
+@settings(deadline=None)
+@given(pages)
+def test_the_words_of_all_lines_at_once_are_each_lines_own(texts: list[str]) -> None:
+    assert words_of_lines(texts) == [words_of(text) for text in texts]

@@ -211,3 +211,10 @@ def test_reading_any_file_never_raises(tmp_path_factory: pytest.TempPathFactory,
     for item in items:
         if isinstance(item, Reject):
             json.dumps(item.to_record())  # a reject can always be written
+
+
+@given(st.one_of(some_text, near_mojibake))
+def test_collapsing_only_what_is_not_one_space_is_collapsing_every_run(text: str) -> None:
+    import re
+
+    assert normalise_line(text) == re.sub(r"[^\S\n]+", " ", re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)).strip()

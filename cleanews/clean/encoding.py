@@ -18,7 +18,10 @@ from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 
 # Characters that render as nothing or as a plain space in news text.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
+# Whitespace other than a newline that is not already one space (a run, a tab,
+# an NBSP): each becomes one space. A lone space is no match, so text that is
+# already normalised is read, not rebuilt.
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 # Rounds of repair and normalisation at most: one is the rule, a second is
 # needed when a space or invisible character hid mojibake from ftfy.

@@ -216,7 +216,7 @@ class Page:
 
     def word_counts(self) -> np.ndarray:
         """Per line, ``len(re.findall(r"\\w+", line))``: the runs of word characters."""
-        word = (self.classes & WORD) > 0
+        word = (self.classes & WORD_CHAR) > 0
         return self.per_line(word & ~np.concatenate([[False], word[:-1]]))
 
     def character_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -234,13 +234,13 @@ class Page:
         return self.per_line(~space), self.per_line(alpha), self.per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
 
 
-SPACE, ALPHA, DIGIT, UPPER, WORD = 1, 2, 4, 8, 16
+SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR = 1, 2, 4, 8, 16
 
 
 def character_class(char: str) -> int:
-    """The class bits of one character; WORD is the regex ``\\w`` (alphanumeric or '_')."""
+    """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_')."""
     return (SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
-            | WORD * (char.isalnum() or char == "_"))
+            | WORD_CHAR * (char.isalnum() or char == "_"))
 
 
 @functools.cache
