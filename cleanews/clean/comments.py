@@ -86,7 +86,7 @@ def thread_start(lines: Sequence[str], kept: Sequence[bool] | None = None) -> in
     for index, line in enumerate(lines):
         if words_before >= MIN_ARTICLE_WORDS and _HEADER.match(line) and is_thread(lines[index + 1 : index + 1 + MARKER_WINDOW]):
             return index
-        if kept is None or kept[index]:
+        if words_before < MIN_ARTICLE_WORDS and (kept is None or kept[index]):  # past that, the count no longer matters
             words_before += len(WORD.findall(line))
     return None
 

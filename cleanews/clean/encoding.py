@@ -8,7 +8,9 @@ check (``ftfy_may_change``).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -77,15 +79,25 @@ def repair(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:
     """
     if not ftfy_may_change(text, uncurl_quotes):  # the whole text at once: the common case
         return normalise_text(text), False
-    repaired = False
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if ftfy_may_change(line, uncurl_quotes):
-            lines[index], changed = repair_with_ftfy(line, uncurl_quotes)
-            repaired = repaired or changed
-        else:
-            lines[index] = normalise_line(line)
-    return "\n".join(lines), repaired
+    fixed = normalise_text(text).split("\n")  # each line normalised; the lines ftfy may change are redone below
+    repaired = False
+    for index in lines_ftfy_may_change(text, lines, uncurl_quotes):
+        fixed[index], changed = repair_with_ftfy(lines[index], uncurl_quotes)
+        repaired = repaired or changed
+    return "\n".join(fixed), repaired
+
+
+def lines_ftfy_may_change(text: str, lines: list[str], uncurl_quotes: bool) -> list[int]:
+    """The indices of the ``lines`` of ``text`` for which ``ftfy_may_change``, found in one search of the text.
+
+    No match of the pattern crosses a newline, and a text in NFC has every line in NFC.
+    """
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    found = {bisect.bisect_right(starts, match.start()) - 1 for match in _ftfy_touches(uncurl_quotes).finditer(text)}
+    if not unicodedata.is_normalized("NFC", text):
+        found.update(index for index, line in enumerate(lines) if not unicodedata.is_normalized("NFC", line))
+    return sorted(found)
 
 
 def repair_with_ftfy(text: str, uncurl_quotes: bool = False) -> tuple[str, bool]:

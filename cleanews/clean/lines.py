@@ -278,13 +278,16 @@ def mark_caption_repeats(lines: list[Line]) -> None:
     does, when the page shows it under the photo and again in the gallery.
     Both copies go.
     """
+    bodies = [caption_body(line) for line in lines]
     first_seen: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        body = caption_body(line)
+    for index, body in enumerate(bodies):
         if len(body) >= MIN_CAPTION_WORDS:
             first_seen.setdefault(" ".join(body), index)
-    for index, line in enumerate(lines):
-        body = caption_body(line)
+    # A twin starts with the same MIN_CAPTION_WORDS words: other lines need no lookups.
+    openings = {tuple(body[:MIN_CAPTION_WORDS]) for body in bodies if len(body) >= MIN_CAPTION_WORDS}
+    for index, (line, body) in enumerate(zip(lines, bodies, strict=True)):
+        if tuple(body[:MIN_CAPTION_WORDS]) not in openings:
+            continue
         # The same caption with 0..MAX_CREDIT_WORDS words of credit after it.
         for cut in range(len(body), max(MIN_CAPTION_WORDS, len(body) - MAX_CREDIT_WORDS) - 1, -1):
             other = first_seen.get(" ".join(body[:cut]))
