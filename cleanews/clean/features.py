@@ -171,9 +171,9 @@ class Page:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
-        self.text = "".join("\n" + text for text in texts)
+        self.text = "\n" + "\n".join(texts) if texts else ""
         self.n = len(texts)
-        self.lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=self.n)  # with its newline
+        self.lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n) + 1  # with its newline
         self.starts = np.cumsum(self.lengths) - self.lengths  # each line's newline
 
     def counts(self, pattern: re.Pattern[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ header) live here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ class Line:
     words: list[str]  # casefolded \w+ tokens: punctuation and quote style do not count
     rule: str | None = None  # why it was removed; None while kept
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return " ".join(self.words)
 
@@ -129,7 +130,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     """
     paragraphs: list[list[Line]] = []
     for line in lines:
-        if paragraphs and continues(paragraphs[-1], line):
+        if paragraphs and line.text[:1].islower() and continues(paragraphs[-1], line):  # (most lines start otherwise)
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
@@ -280,13 +281,14 @@ def mark_caption_repeats(lines: list[Line]) -> None:
     """
     bodies = [caption_body(line) for line in lines]
     first_seen: dict[str, int] = {}
+    # A twin opens with the same MIN_CAPTION_WORDS words: a line no other
+    # first-seen line opens like needs no lookups.
+    openings: dict[tuple[str, ...], list[int]] = {}
     for index, body in enumerate(bodies):
-        if len(body) >= MIN_CAPTION_WORDS:
-            first_seen.setdefault(" ".join(body), index)
-    # A twin starts with the same MIN_CAPTION_WORDS words: other lines need no lookups.
-    openings = {tuple(body[:MIN_CAPTION_WORDS]) for body in bodies if len(body) >= MIN_CAPTION_WORDS}
+        if len(body) >= MIN_CAPTION_WORDS and first_seen.setdefault(" ".join(body), index) == index:
+            openings.setdefault(tuple(body[:MIN_CAPTION_WORDS]), []).append(index)
     for index, (line, body) in enumerate(zip(lines, bodies, strict=True)):
-        if tuple(body[:MIN_CAPTION_WORDS]) not in openings:
+        if openings.get(tuple(body[:MIN_CAPTION_WORDS]), [index]) == [index]:
             continue
         # The same caption with 0..MAX_CREDIT_WORDS words of credit after it.
         for cut in range(len(body), max(MIN_CAPTION_WORDS, len(body) - MAX_CREDIT_WORDS) - 1, -1):

@@ -111,7 +111,9 @@ def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str,
     repeats = Counter(texts)
     tags = [block.tag for block in blocks]
     contexts = [block.context for block in blocks]
-    linked = np.array([block.link_density > 0.5 for block in blocks], dtype=bool)
+    # Block.link_density, for all blocks at once.
+    link_chars = np.fromiter((block.link_chars for block in blocks), dtype=float, count=len(blocks))
+    linked = np.minimum(link_chars / np.maximum(page.lengths - 1, 1), 1.0) > 0.5
     headings = np.array([tag in HEADING_TAGS for tag in tags], dtype=bool)
     in_tag = lambda names: float(sizes[np.array([tag in names for tag in tags], dtype=bool)].sum())  # noqa: E731
     in_context = lambda name: float(sizes[np.array([name in context for context in contexts], dtype=bool)].sum())  # noqa: E731
@@ -126,7 +128,7 @@ def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str,
         "price_share": page.flags(_PRICE).sum() / count,
         "date_share": page.flags(_DATE_SHAPE).sum() / count,
         "question_share": sum(1 for text in texts if text.endswith("?")) / count,
-        "link_share": sum(block.link_chars for block in blocks) / max(len(page.text) - page.n, 1),
+        "link_share": int(link_chars.sum()) / max(len(page.text) - page.n, 1),
         "linked_block_share": float(linked.sum()) / count,
         "heading_share": float(headings.sum()) / count,
         "log_linked_headings": _log(float((linked & headings).sum())),
@@ -208,7 +210,8 @@ class PageView(NamedTuple):
 
 def text_blocks(text: str) -> list[Block]:
     """A plain text's lines as blocks without DOM context (text mode's page)."""
-    return [Block(line.strip(), "p", frozenset(), 0, ()) for line in text.split("\n") if line.strip()]
+    no_context = frozenset[str]()
+    return [Block(line, "p", no_context, 0, ()) for line in map(str.strip, text.split("\n")) if line]
 
 
 @dataclass(frozen=True)
