@@ -10,7 +10,7 @@ from cleanews.clean.features import Page
 from cleanews.clean.lines import words_of, words_of_lines
 
 # Lines near what the patterns look for: bullets, joiners, stamps, addresses, glued words, quotes, wide spaces.
-ATOMS = [" ", "\t", "\u00a0", "\u2003", "•", "|", "·", "»", "-", "a", "B", "ab", "Cd", "12:30", "2024", "1/2/2020", ".", "!", "”",
+ATOMS = [" ", "\t", "\u00a0", "\u2003", "•", "|", "·", "»", "-", "a", "B", "ab", "Cd", "12:30", "2024", "1/2/2020", ".", "!", "”", ")", "]", "…", "? ", "*",
          "’", "http://x.com", "www.", "a@b.co", "@x", "東", "x.Y ", "ab.Cd ", " | ", " • "]
 line = st.lists(st.one_of(st.sampled_from(ATOMS), st.text(st.characters(codec=None, exclude_characters="\n"), max_size=3)),
                 max_size=12).map("".join)
@@ -43,7 +43,7 @@ def test_character_counts_are_strs_own(texts: list[str]) -> None:
 def test_word_and_character_set_counts_are_the_regexs(texts: list[str]) -> None:
     page = Page(texts)
     assert page.word_counts().tolist() == [float(len(re.findall(r"\w+", text))) for text in texts]
-    assert page.count_of(features._COMMAS).tolist() == [float(len(re.findall(r"[,;，、؛]", text))) for text in texts]
+    assert page.per_line((page.classes & features.COMMA) > 0).tolist() == [float(len(re.findall(r"[,;，、؛]", text))) for text in texts]
     assert page.count_in_ranges(features.CJK).tolist() == [
         float(len(re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))) for text in texts]
 
@@ -52,6 +52,24 @@ def test_the_word_character_bit_is_the_regex_word_class() -> None:
     word = re.compile(r"\w")
     table = features.plane_classes()
     assert [code for code in range(features.PLANE) if bool(table[code] & features.WORD_CHAR) != bool(word.match(chr(code)))] == []
+
+
+# Line shapes read from the code points, and the patterns they stand for (searched in "\n" + the line).
+SHAPES = {
+    "sentence_ends": (r"[.!?…。！？؟]['\"’”»)\]]*$", "search"),
+    "sentence_marks": (r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", "count"),
+    "bullets": (r"\n[^\S\n]*[•·▪►▶›»|*>→-][^\S\n]|[|•·](?<=[^\S\n][|•·])[^\S\n]", "search"),
+}
+
+
+@settings(deadline=None)
+@given(pages)
+def test_shapes_read_from_code_points_are_the_patterns_they_stand_for(texts: list[str]) -> None:
+    page = Page(texts)
+    for name, (pattern, kind) in SHAPES.items():
+        found = [re.findall(pattern, "\n" + text) for text in texts]
+        expected = [float(len(hits)) if kind == "count" else float(bool(hits)) for hits in found]
+        assert getattr(page, name)().tolist() == expected, name
 
 
 # The patterns written so that re skips ahead to their first characters, and the plain forms they stand for.

@@ -65,14 +65,14 @@ FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 _LINES = re.MULTILINE
 # Kana and CJK ideographs (code point ranges, both ends in).
 CJK = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-_SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$", _LINES)
-_SENTENCE_MARK = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", _LINES)
+# Characters the shape features look at; each set is a class bit of the
+# character table, so a line's counts are read from the code points.
+_TERMINALS = ".!?…。！？؟"  # end a sentence...
+_CLOSERS = "'\"’”»)]"  # ...and may be followed by these
 _COMMAS = ",;，、؛"
-# A bullet opening the line (after the newline every line has before it in
-# the joined page), or items joined by | or •. Each starts with a literal or
-# a rare character, so the search skips ahead to it.
-_BULLET_START = re.compile(r"\n[^\S\n]*[•·▪►▶›»|*>→-][^\S\n]")
-_ITEM_JOINER = re.compile(r"[|•·](?<=[^\S\n][|•·])[^\S\n]")
+_QUOTES = "\"“”„«»‘’「」"
+_BULLETS = "•·▪►▶›»|*>→-"  # open a list item when a space follows
+_JOINERS = "|•·"  # join items when spaces stand on both sides
 # https?://|www\.|\.(?:com|org|net|html?)\b in any case, spelled out: re skips ahead to a
 # pattern's first characters only when it is case-sensitive (ſ is an s to re.IGNORECASE).
 _WEB_ADDRESS = re.compile(r"[hH][tT][tT][pP][sSſ]?://|[wW][wW][wW]\.|\.(?:[cC][oO][mM]|[oO][rR][gG]|[nN][eE][tT]|[hH][tT][mM][lL]?)\b")
@@ -86,7 +86,6 @@ _AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|[^\S\n])@\w", _
 _TIMESTAMP = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{0,3}[./-]\d{1,2}[./-]\d{2,4}\b|(?:(?<=1)9|(?<=2)0)\d{2}\b.{0,12}\b\d{1,2}:\d{2})")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
 _GLUED = re.compile(r"[A-Z](?:(?<=[a-z]{2}[A-Z])|(?<=[a-z]{2}[.!?\"”’][A-Z]))[a-z]*[^\S\n]")
-_QUOTES = "\"“”„«»‘’「」"
 # Lines of at least this many words anchor prose (long_distance).
 LONG_LINE_WORDS = 20
 CHARACTERS_PER_WORD = 5.0  # mean English word length without spaces, about
@@ -121,7 +120,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
     stop = per_line(on_stop_list) / per_word
-    ends = page.flags(_SENTENCE_END)
+    ends = page.sentence_ends()
     characters, letters, digits, capitalised = page.character_counts()
     stamps = page.flags(_TIMESTAMP)
     visible = np.maximum(characters, 1)
@@ -134,14 +133,14 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "stop_density": stop,
         "stop_relative": relative_stop_density(stop, size, known=language is not None),
         "sentence_end": ends,
-        "sentences": np.log1p(page.counts(_SENTENCE_MARK)),
-        "commas": page.count_of(_COMMAS) / np.maximum(size, 1),
+        "sentences": np.log1p(page.sentence_marks()),
+        "commas": page.per_line((page.classes & COMMA) > 0) / np.maximum(size, 1),
         "capitalised": capitalised,
         "digits": digits / visible,
         "symbols": (visible - letters - digits) / visible,
-        "bullet": np.maximum(page.flags(_BULLET_START), page.flags(_ITEM_JOINER)),
+        "bullet": page.bullets(),
         "link_like": np.maximum(page.flags(_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
-        "quote": (page.count_of(_QUOTES) > 0).astype(float),
+        "quote": (page.per_line((page.classes & QUOTE) > 0) > 0).astype(float),
         "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
         "cue": np.array(cues, dtype=float),
         "repeated": repeated(words),
@@ -196,9 +195,48 @@ class Page:
         """The class bits (SPACE, ALPHA, ...) of every character of the joined text."""
         return character_classes(self.codes)
 
-    def count_of(self, characters: str) -> np.ndarray:
-        """How many of ``characters`` each line holds."""
-        return self.per_line(np.isin(self.codes, [ord(char) for char in characters]))
+    def sentence_ends(self) -> np.ndarray:
+        """1.0 for each line that ends like a sentence: its last character that is not a closer is a terminal.
+
+        (The regex ``[.!?…。！？؟]['"’”»)\\]]*$`` in each line.)
+        """
+        classes = self.classes
+        last_other = np.maximum.accumulate(np.where((classes & CLOSER) == 0, np.arange(len(classes)), 0))
+        line_ends = self.starts + self.lengths - 1  # a line's last character (its newline when it is empty)
+        return ((classes[last_other[line_ends]] & TERMINAL) > 0).astype(float)
+
+    def sentence_marks(self) -> np.ndarray:
+        """Per line, the terminals that closers and then a space or the line's end follow.
+
+        (The matches of ``[.!?…。！？؟]['"’”»)\\]]*(?:[^\\S\\n]|$)`` in each line: a terminal
+        such that the first character after it that is not a closer is whitespace, or there is none.)
+        """
+        classes = self.classes
+        size = len(classes)
+        positions = np.arange(size)
+        # The first character at or after each position that is not a closer (size when none).
+        next_other = np.minimum.accumulate(np.where((classes & CLOSER) == 0, positions, size)[::-1])[::-1]
+        after = np.append(next_other, size)[positions + 1]
+        ends_sentence = (np.append(classes, SPACE)[after] & SPACE) > 0
+        return self.per_line(((classes & TERMINAL) > 0) & ends_sentence)
+
+    def bullets(self) -> np.ndarray:
+        """1.0 for each line that opens with a bullet and a space, or joins items by | or • between spaces.
+
+        (The regexes ``\\n[^\\S\\n]*[•·▪►▶›»|*>→-][^\\S\\n]`` and ``[|•·](?<=[^\\S\\n][|•·])[^\\S\\n]`` in each line.)
+        """
+        classes, codes = self.classes, self.codes
+        size = len(classes)
+        blank = ((classes & SPACE) > 0) & (codes != ord("\n"))  # a space within the line
+        positions = np.arange(size)
+        # The first character after each line's newline that is no space within the line.
+        next_solid = np.minimum.accumulate(np.where(~blank, positions, size)[::-1])[::-1]
+        first = np.append(next_solid, size)[np.minimum(self.starts + 1, size)]
+        padded_classes, padded_blank = np.append(classes, 0), np.append(blank, False)
+        opens = ((padded_classes[first] & BULLET) > 0) & padded_blank[np.minimum(first + 1, size)]
+        spaced = np.concatenate([[False], blank[:-1]]) & np.append(blank[1:], False) if size else blank
+        joins = self.per_line(((classes & JOINER) > 0) & spaced) > 0
+        return (opens | joins).astype(float)
 
     def count_in_ranges(self, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
         """How many characters of each line lie in one of ``ranges`` (code points, both ends in)."""
@@ -234,19 +272,21 @@ class Page:
         return self.per_line(~space), self.per_line(alpha), self.per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
 
 
-SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR = 1, 2, 4, 8, 16
+SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER = (1 << bit for bit in range(11))
 
 
 def character_class(char: str) -> int:
     """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_')."""
     return (SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
-            | WORD_CHAR * (char.isalnum() or char == "_"))
+            | WORD_CHAR * (char.isalnum() or char == "_") | COMMA * (char in _COMMAS) | QUOTE * (char in _QUOTES)
+            | TERMINAL * (char in _TERMINALS) | CLOSER * (char in _CLOSERS) | BULLET * (char in _BULLETS)
+            | JOINER * (char in _JOINERS))
 
 
 @functools.cache
 def plane_classes() -> np.ndarray:
     """The class bits of every character of the Basic Multilingual Plane: a table built once per process (tens of ms)."""
-    return np.array([character_class(chr(code)) for code in range(PLANE)], dtype=np.uint8)
+    return np.array([character_class(chr(code)) for code in range(PLANE)], dtype=np.uint16)
 
 
 PLANE = 0x10000
@@ -258,7 +298,7 @@ def character_classes(codes: np.ndarray) -> np.ndarray:
     other = codes >= PLANE
     if other.any():
         distinct, where = np.unique(codes[other], return_inverse=True)
-        classes[other] = np.array([character_class(chr(code)) for code in distinct], dtype=np.uint8)[where]
+        classes[other] = np.array([character_class(chr(code)) for code in distinct], dtype=np.uint16)[where]
     return classes
 
 
