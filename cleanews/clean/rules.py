@@ -26,7 +26,7 @@ class JunkRule:
 
     ``pattern`` is searched case-insensitively in the line; ``max_words`` is
     the longest line (in words) the rule may remove. ``needles``, when
-    given, are strings one of which every match holds (casefolded): a line
+    given, are strings one of which every match holds (``needle_fold``ed): a line
     without any is not searched, which spares the unanchored patterns a
     scan of every line (tests/test_rules.py checks them against the table).
     """
@@ -41,16 +41,26 @@ class JunkRule:
 
     def __post_init__(self) -> None:
         if self.needles:
-            object.__setattr__(self, "needle_finder", re.compile(_trie(sorted(set(self.needles)))))
+            object.__setattr__(self, "needle_finder", re.compile(_trie(sorted(set(map(needle_fold, self.needles))))))
 
     def matches(self, line: str, n_words: int, folded: str | None = None) -> bool:
-        """Whether the rule removes ``line`` (of ``n_words`` words; ``folded`` is ``line.casefold()`` if known)."""
+        """Whether the rule removes ``line`` (of ``n_words`` words; ``folded`` is ``needle_fold(line)`` if known)."""
         if n_words > self.max_words:
             return False
         finder = self.needle_finder
-        if finder is not None and finder.search(line.casefold() if folded is None else folded) is None:
+        if finder is not None and finder.search(needle_fold(line) if folded is None else folded) is None:
             return False
         return self.pattern.search(line) is not None
+
+
+def needle_fold(line: str) -> str:
+    """``line`` casefolded for needles, with what re.IGNORECASE also takes for an 'i' (İ, ı) made one.
+
+    >>> needle_fold("PRİNT ſhare Prınt")
+    'print share print'
+    """
+    folded = line.casefold()
+    return folded if folded.isascii() else folded.replace("i\u0307", "i").replace("ı", "i")
 
 
 def _rule(name: str, pattern: str, max_words: int, why: str, needles: str = "") -> JunkRule:
@@ -94,7 +104,7 @@ def _trie(words: list[str]) -> str:
 
 # Page actions a button or link names, in the languages of the shared pages
 # (en, de, fr, es, it, pt, nl, cs, pl, ru, sv, da, tr). Stems end in \w*.
-PAGE_ACTIONS = _any_word("""
+_PAGE_ACTION_WORDS = """
     share shared sharing tweet retweet print printer e-?mail mail send save bookmark comments? commenting copy
     subscribe follow recommend repost reply replies
     teilen drucken druckversion versenden senden speichern merken kommentar\\w* mitteilen antworten
@@ -108,7 +118,8 @@ PAGE_ACTIONS = _any_word("""
     поделиться распечатать печать отправить сохранить комментарии комментировать
     dela skriv_ut skicka spara kommentera kommentarer
     paylaş yazdır gönder kaydet yorumlar yorum_yap
-""")
+"""
+PAGE_ACTIONS = _any_word(_PAGE_ACTION_WORDS)
 # Social networks and messengers a share row names.
 NETWORKS = _any_word("""
     facebook\\w* twitter\\w* x linkedin\\w* whatsapp\\w* pinterest reddit flipboard telegram messenger tumblr xing vk vkontakte
@@ -138,6 +149,8 @@ PROMPT_WORDS = _any_word("""
 # article on social media), and so is "Save $50". Each word is read once: the
 # alternation ends at a word boundary and the separators are possessive, so
 # a failing search stays linear (tests/test_rules_linear.py).
+# 'Follow' in the languages of the actions.
+_FOLLOW = "follow|folgen sie|folge|suivez|síguenos|sigue|siga|segui|seguici|volg"
 _SEPARATOR = r"[\s,.:!?|•·/()\[\]+–—<>«»\"“”*#~\u2190-\u2bff\ufe0f\U0001f000-\U0001faff-]*+"
 # The words are checked first (a line of content fails at its first content
 # word), the action among them after.
@@ -145,9 +158,21 @@ _PROMPT = (
     rf"^(?=(?:{_SEPARATOR}(?:\d++|(?:{PAGE_ACTIONS}|{NETWORKS}|{PROMPT_WORDS})\b))++{_SEPARATOR}$)"
     rf".*?\b(?:{PAGE_ACTIONS})\b"
     # "Follow <name> on <networks>": whoever is followed, the rest is networks.
-    rf"|^{_SEPARATOR}(?:follow|folgen sie|folge|suivez|síguenos|sigue|siga|segui|seguici|volg)\b[^.!?]{{0,40}}?"
+    rf"|^{_SEPARATOR}(?:{_FOLLOW})\b[^.!?]{{0,40}}?"
     rf"\b(?:on|auf|sur|en|em|su|op|в|na|på)\s++(?:{NETWORKS})\b(?:{_SEPARATOR}(?:{NETWORKS}|and|und|et|y|e|en|och|ve|i|a|or|и)\b)*+{_SEPARATOR}$"
 )
+
+def _literal_core(word: str) -> str:
+    r"""The longest plain stretch of a word of ``_any_word`` (a pattern's needle: 'e-?mail' -> 'mail').
+
+    >>> _literal_core("e-?mail"), _literal_core(r"envi[aáeé]\w*"), _literal_core("skriv_ut")
+    ('mail', 'envi', 'skriv ut')
+    """
+    return max(re.split(r".\?|\[[^\]]*\][*+?]?|\\w[*+]?", word.replace("_", " ")), key=len)
+
+
+# A prompt holds a page action, or starts with 'Follow': the share rule's needles.
+_PROMPT_NEEDLES = "|".join([*map(_literal_core, _PAGE_ACTION_WORDS.split()), _FOLLOW])
 
 # News and photo agencies: a line that names one alone ("EPA", "AFP/Getty
 # Images", "Reuters") is the credit under a photo.
@@ -223,6 +248,7 @@ RULES: tuple[JunkRule, ...] = (
         _PROMPT,
         14,
         "a line made of page actions (print, email, share, save, comment, follow) and the words around them, no content",
+        _PROMPT_NEEDLES,
     ),
     _rule(
         "advertisement",
@@ -380,12 +406,12 @@ class RuleGate(NamedTuple):
     needles: re.Pattern[str] | None
 
     def may_match(self, line: str) -> bool:
-        return bool(self.anchored and self.anchored.search(line)) or bool(self.needles and self.needles.search(line.casefold()))
+        return bool(self.anchored and self.anchored.search(line)) or bool(self.needles and self.needles.search(needle_fold(line)))
 
 
 def _gate(rules: Sequence[JunkRule]) -> RuleGate:
     anchored = [rule.pattern.pattern for rule in rules if not rule.needles]
-    needles = sorted({needle for rule in rules for needle in rule.needles})
+    needles = sorted({needle_fold(needle) for rule in rules for needle in rule.needles})
     return RuleGate(re.compile("|".join(f"(?:{pattern})" for pattern in anchored), re.IGNORECASE) if anchored else None,
                     re.compile(_trie(needles)) if needles else None)
 
@@ -415,7 +441,7 @@ def first_matching_rule(line: str, n_words: int) -> str | None:
     tier = bisect.bisect_left(_WORD_LIMITS, n_words)
     if tier == len(_WORD_LIMITS) or not _GATES[tier].may_match(line):
         return None
-    folded = line.casefold()
+    folded = needle_fold(line)
     for rule in RULES:
         if rule.matches(line, n_words, folded):
             return rule.name
