@@ -218,3 +218,9 @@ def test_collapsing_only_what_is_not_one_space_is_collapsing_every_run(text: str
     import re
 
     assert normalise_line(text) == re.sub(r"[^\S\n]+", " ", re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)).strip()
+
+
+def test_other_spaces_are_every_space_but_a_space_and_a_newline() -> None:
+    from cleanews.clean.encoding import OTHER_SPACES
+
+    assert OTHER_SPACES == "".join(char for char in map(chr, range(0x110000)) if char.isspace() and char not in " \n")
