@@ -4,7 +4,8 @@
     python benchmarks/clean_speed.py --rounds 7 --data DIR
     python benchmarks/clean_speed.py --text-only        # text mode's documents per core only
     python benchmarks/clean_speed.py --handoff          # only the cost of passing pages to workers
-    python benchmarks/clean_speed.py --baseline ../main # also the html-inproc of another checkout, as html-base
+    python benchmarks/clean_speed.py --baseline ../main # also the html-inproc of another checkout, as html-base,
+                                                        # and its text mode side by side with this one's
     python benchmarks/clean_speed.py --html-only        # no text-mode documents per core
 
 Each round runs, one after another in alternating order so that load on a
@@ -36,6 +37,9 @@ the metadata, the block features, the whole ``clean_html``), next to
 Text mode's documents per second per core are then measured in one process
 (``clean_text`` on every ``page_text`` of each set, after a warm-up, so
 imports and model loading do not count), and on the seed article repeated.
+With ``--baseline DIR`` (another checkout of cleanews, e.g. main's), each
+set is then timed in separate processes of this checkout and that one, in
+alternating order, and the ratio of their rates is given per round.
 """
 
 from __future__ import annotations
@@ -213,16 +217,55 @@ def text_rate(texts: list[str], rounds: int) -> list[float]:
 def in_process_text(data: Path, rounds: int) -> None:
     print("text mode in one process (documents per CPU second: per core)")
     for name in TEXT_SETS:
-        path = data / f"{name}.jsonl.gz"
-        if path.exists():
-            with gzip.open(path, "rt", encoding="utf-8") as source:
-                # An empty page_text is a rejected record, not a document to time.
-                texts = [text for line in source if (text := json.loads(line).get("page_text") or "").strip()]
+        if (data / f"{name}.jsonl.gz").exists():
+            texts = texts_of(data, name)
             words = sum(len(text.split()) for text in texts) / len(texts)
             print(f"  {name:<12} page_text, {len(texts)} docs, {words:.0f} words/doc: {spread(text_rate(texts, rounds))} docs/s")
     if SEED.exists():
-        seed = SEED.read_text(encoding="utf-8")
-        print(f"  {'seed':<12} {SEED.name}, {len(seed.split())} words, x200: {spread(text_rate([seed] * 200, rounds))} docs/s")
+        seed = texts_of(data, "seed")
+        print(f"  {'seed':<12} {SEED.name}, {len(seed[0].split())} words, x200: {spread(text_rate(seed, rounds))} docs/s")
+
+
+# Text mode's documents per CPU second in a fresh process of the checkout on
+# PYTHONPATH, on one set's page_text (or the seed repeated): in_process_text's measure.
+TEXT_RATE = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import clean_speed
+import cleanews
+texts = clean_speed.texts_of(Path(sys.argv[2]), sys.argv[3])
+print(clean_speed.text_rate(texts, 1)[0], Path(cleanews.__file__).resolve().parents[1])
+"""
+
+
+def texts_of(data: Path, name: str) -> list[str]:
+    """The non-empty page_text of set ``name`` in ``data``, or the seed article 200 times (name 'seed')."""
+    if name == "seed":
+        return [SEED.read_text(encoding="utf-8")] * 200
+    with gzip.open(data / f"{name}.jsonl.gz", "rt", encoding="utf-8") as source:
+        # An empty page_text is a rejected record, not a document to time.
+        return [text for line in source if (text := json.loads(line).get("page_text") or "").strip()]
+
+
+def text_against(data: Path, rounds: int, baseline: Path) -> None:
+    """Text mode here and in the checkout ``baseline``, process against process, alternating; the ratio per round."""
+    checkouts = {"this": Path(__file__).resolve().parents[1], "against": baseline.resolve()}
+    print(f"text mode, this checkout against {checkouts['against']} (documents per CPU second, {rounds} rounds)")
+    for name in [name for name in TEXT_SETS if (data / f"{name}.jsonl.gz").exists()] + (["seed"] if SEED.exists() else []):
+        rates: dict[str, list[float]] = {which: [] for which in checkouts}
+        for round_number in range(rounds):
+            for which in checkouts if round_number % 2 == 0 else reversed(checkouts):
+                command = [sys.executable, "-c", TEXT_RATE, str(Path(__file__).parent), str(data.resolve()), name]
+                # Run outside any checkout, so that PYTHONPATH decides which cleanews is imported.
+                output = subprocess.run(command, env={**os.environ, "PYTHONPATH": str(checkouts[which])}, capture_output=True,
+                                        text=True, check=True, cwd=tempfile.gettempdir())
+                rate, imported = output.stdout.split()
+                if Path(imported) != checkouts[which]:
+                    raise SystemExit(f"error: {checkouts[which]} imported cleanews from {imported}")
+                rates[which].append(float(rate))
+        ratios = [mine / theirs for mine, theirs in zip(rates["this"], rates["against"], strict=True)]
+        print(f"  {name:<12} this {spread(rates['this'])}, against {spread(rates['against'])} docs/s: ratio {spread(ratios)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,7 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--text-only", action="store_true", help="skip the whole-process runs: text mode in one process only")
     parser.add_argument("--handoff", action="store_true", help="only measure what passing pages to workers costs")
     parser.add_argument("--html-only", action="store_true", help="skip text mode's documents per core")
-    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. of main) whose html-inproc runs alongside, as html-base")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout (e.g. of main) whose html-inproc runs alongside, as html-base, and whose text mode is timed side by side")
     args = parser.parse_args(argv)
     pages = args.data / f"{args.set}.jsonl.gz"
     if not pages.exists():
@@ -247,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         html_parts(pages)
     if not args.html_only:
         in_process_text(args.data, args.rounds)
+        if args.baseline:
+            text_against(args.data, args.rounds, args.baseline)
     return 0
 
 

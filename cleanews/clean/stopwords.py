@@ -67,7 +67,8 @@ class StopWords:
         """
         counts = Counter(words)  # distinct words: a page repeats most of its words
         listed = [(self.word_ids[word], count) for word, count in counts.items() if word in self.word_ids]
-        language = self.winner(*np.array(listed, dtype=np.int64).reshape(-1, 2).T, total=len(words))
+        ids, repeats = np.array(listed, dtype=np.int64).reshape(-1, 2).T
+        language = self.winner(ids, repeats, len(words))
         if language is None:
             return None, np.zeros(len(words), dtype=bool)
         return language, np.fromiter(map(self.lists[language].__contains__, words), dtype=bool, count=len(words))
