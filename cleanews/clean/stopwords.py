@@ -10,6 +10,7 @@ signals that a line is prose and not navigation.
 from __future__ import annotations
 
 import functools
+import itertools
 import pkgutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -66,9 +67,9 @@ class StopWords:
         ('German', array([ True, False,  True,  True, False]))
         """
         counts = Counter(words)  # distinct words: a page repeats most of its words
-        listed = [(self.word_ids[word], count) for word, count in counts.items() if word in self.word_ids]
-        ids, repeats = np.array(listed, dtype=np.int64).reshape(-1, 2).T
-        language = self.winner(ids, repeats, len(words))
+        ids = np.fromiter(map(self.word_ids.get, counts, itertools.repeat(-1)), dtype=np.int64, count=len(counts))
+        listed = ids >= 0
+        language = self.winner(ids[listed], np.fromiter(counts.values(), dtype=np.int64, count=len(counts))[listed], len(words))
         if language is None:
             return None, np.zeros(len(words), dtype=bool)
         return language, np.fromiter(map(self.lists[language].__contains__, words), dtype=bool, count=len(words))
