@@ -30,16 +30,18 @@ __all__ = ["clean_text", "clean_html", "clean_document", "warm_up"]
 
 
 def warm_up() -> None:
-    """Load what a process's first document would otherwise wait for: the stop lists and the models.
+    """Load what a process's first document would otherwise wait for: the stop lists, the models and tables.
 
     A worker does this before it takes a document, so the time limit of its
     first document counts that document's own work only.
     """
     from cleanews.clean.features import plane_classes
     from cleanews.clean.page import load_page_models
+    from cleanews.clean.rules import rule_gates
 
     load_stopwords()
     plane_classes()
+    rule_gates()
     for name in MODEL_FEATURES:
         load_model(name)
         load_page_models(name)  # one page model per mode, named like the line models

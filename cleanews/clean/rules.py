@@ -14,6 +14,7 @@ language they do not know is left alone.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,7 @@ _PROMPT = (
     rf"|^{_SEPARATOR}(?:{_FOLLOW})\b[^.!?]{{0,40}}?"
     rf"\b(?:on|auf|sur|en|em|su|op|в|na|på)\s++(?:{NETWORKS})\b(?:{_SEPARATOR}(?:{NETWORKS}|and|und|et|y|e|en|och|ve|i|a|or|и)\b)*+{_SEPARATOR}$"
 )
+
 
 def _literal_core(word: str) -> str:
     r"""The longest plain stretch of a word of ``_any_word`` (a pattern's needle: 'e-?mail' -> 'mail').
@@ -400,7 +402,8 @@ STRUCTURAL_RULES: dict[str, str] = {
 
 class RuleGate(NamedTuple):
     """A test that every match of some rules passes: the rules anchored at the line's start in one
-    pattern (a search tries one position), and the others' needles in one trie."""
+    pattern (a search tries one position), and the others' needles in one trie. (A rule without
+    needles is anchored: tests/test_rules.py checks.)"""
 
     anchored: re.Pattern[str] | None
     needles: re.Pattern[str] | None
@@ -418,10 +421,14 @@ def _gate(rules: Sequence[JunkRule]) -> RuleGate:
 
 # The rules a line of n words may meet are those whose word limit is n or
 # more; a line is tested against their gate first, and the table is walked
-# only when it passes (most lines of a page match no rule). The gates, by
-# the word limits they go up to:
+# only when it passes (most lines of a page match no rule).
 _WORD_LIMITS = sorted({rule.max_words for rule in RULES})
-_GATES = [_gate([rule for rule in RULES if rule.max_words >= limit]) for limit in _WORD_LIMITS]
+
+
+@functools.cache
+def rule_gates() -> tuple[RuleGate, ...]:
+    """The gate of each word limit in ``_WORD_LIMITS`` (of the rules that go up to it), compiled once per process."""
+    return tuple(_gate([rule for rule in RULES if rule.max_words >= limit]) for limit in _WORD_LIMITS)
 
 
 def first_matching_rule(line: str, n_words: int) -> str | None:
@@ -439,7 +446,7 @@ def first_matching_rule(line: str, n_words: int) -> str | None:
     True
     """
     tier = bisect.bisect_left(_WORD_LIMITS, n_words)
-    if tier == len(_WORD_LIMITS) or not _GATES[tier].may_match(line):
+    if tier == len(_WORD_LIMITS) or not rule_gates()[tier].may_match(line):
         return None
     folded = needle_fold(line)
     for rule in RULES:
