@@ -451,13 +451,34 @@ def parse_jsonl_line(raw: bytes, source: str, default_id: str, fields: Fields) -
 
 
 def parse_json(line: str | bytes) -> Any:
-    """``json.loads``, fast: orjson parses, and what it refuses (NaN, integers past 64 bits, lone
-    surrogates, bad JSON) goes to ``json``, so results and error messages are json's (and
+    """``json.loads``, fast: orjson parses, and what it refuses (NaN, lone surrogates, bad JSON)
+    or reads differently (integers past 64 bits) goes to ``json``, so results and error messages are json's (and
     a number outside JSON, NaN or 1e400, is a NonFiniteNumber)."""
     try:
-        return orjson.loads(line)
+        value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line, parse_constant=not_a_number, parse_float=finite_float)
+        return parse_json_slowly(line)
+    # orjson reads an integer past 64 bits as a float, losing digits: json keeps it whole
+    return parse_json_slowly(line) if holds_huge_float(value) else value
+
+
+def parse_json_slowly(line: str | bytes) -> Any:
+    return json.loads(line, parse_constant=not_a_number, parse_float=finite_float)
+
+
+def holds_huge_float(value: Any) -> bool:
+    """Whether a float of 2**63 or more (what orjson makes of an integer past 64 bits) is in value.
+
+    >>> holds_huge_float({"a": [1.5, {"b": -2.0**63}]}), holds_huge_float({"a": "1e30"})
+    (True, False)
+    """
+    if isinstance(value, float):
+        return abs(value) >= 2.0**63
+    if isinstance(value, dict):
+        return any(holds_huge_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_huge_float(item) for item in value)
+    return False
 
 
 class NonFiniteNumber(ValueError):
