@@ -472,12 +472,15 @@ def holds_huge_float(value: Any) -> bool:
     >>> holds_huge_float({"a": [1.5, {"b": -2.0**63}]}), holds_huge_float({"a": "1e30"})
     (True, False)
     """
-    if isinstance(value, float):
-        return abs(value) >= 2.0**63
-    if isinstance(value, dict):
-        return any(holds_huge_float(item) for item in value.values())
-    if isinstance(value, list):
-        return any(holds_huge_float(item) for item in value)
+    pending = [value]  # a stack, not recursion: orjson reads values nested deeper than Python recurses
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and abs(item) >= 2.0**63:
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
