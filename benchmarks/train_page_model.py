@@ -12,7 +12,10 @@ later runs only refit.
 
 - page type: softmax regression;
 - confidence: ridge regression of the cleaned text's word F1 (bag of
-  words against the gold text), clipped to [0, 1].
+  words against the gold text), then a monotone calibration map from its
+  estimate to the measured F1, fitted on the estimates of an inner
+  cross-validation grouped by host (each training page estimated by a
+  ridge that did not see its site), clipped to [0, 1].
 
 Every figure printed is from 5-fold cross-validation grouped by host: no
 page is scored by a model that saw a page of its site. The regularisation
@@ -48,6 +51,7 @@ FOLDS = 5
 TYPE_L2 = 1.0  # ridge penalty of the softmax, on standardised features (per page, averaged)
 CONFIDENCE_L2 = 10.0
 CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
+CALIBRATION_KNOTS = 20  # equal-count bins of the estimates, pooled where they would fall
 
 
 def page_type_label(record: dict) -> str:
@@ -140,20 +144,50 @@ def fit_ridge(design: np.ndarray, target: np.ndarray, l2: float = CONFIDENCE_L2)
     return weights, float(centre)
 
 
-def fit(matrix: np.ndarray, labels: np.ndarray, f1: np.ndarray) -> dict:
+def ridge_estimates(matrix: np.ndarray, f1: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each page's confidence estimate from a ridge fitted on the pages of the other folds (grouped by host)."""
+    folds = np.array([fold_of(group) for group in groups])
+    estimates = np.zeros(len(f1))
+    for fold in np.unique(folds):
+        held = folds == fold
+        mean, scale = standardise(matrix[~held])
+        weights, bias = fit_ridge((matrix[~held] - mean) / scale, f1[~held])
+        estimates[held] = ((matrix[held] - mean) / scale) @ weights + bias
+    return estimates
+
+
+def calibration_knots(estimates: np.ndarray, measured: np.ndarray, knots: int = CALIBRATION_KNOTS) -> list[tuple[float, float]]:
+    """A monotone map from estimate to measured F1: equal-count bins, then adjacent bins pooled where F1 would fall.
+
+    >>> calibration_knots(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.3, 0.1, 0.5, 0.9]), knots=4)
+    [(0.15, 0.2), (0.3, 0.5), (0.4, 0.9)]
+    """
+    pooled: list[tuple[float, float, int]] = []
+    for part in np.array_split(np.argsort(estimates), knots):
+        point = (float(estimates[part].mean()), float(measured[part].mean()), len(part))
+        while pooled and pooled[-1][1] > point[1]:
+            x, y, n = pooled.pop()
+            point = ((x * n + point[0] * point[2]) / (n + point[2]), (y * n + point[1] * point[2]) / (n + point[2]), n + point[2])
+        pooled.append(point)
+    return [(round(x, 4), round(y, 4)) for x, y, _ in pooled]
+
+
+def fit(matrix: np.ndarray, labels: np.ndarray, f1: np.ndarray, groups: np.ndarray) -> dict:
     mean, scale = standardise(matrix)
     design = (matrix - mean) / scale
     type_weights, type_bias = fit_softmax(design, labels)
     confidence_weights, confidence_bias = fit_ridge(design, f1)
     return {"mean": mean, "scale": scale, "type_weights": type_weights, "type_bias": type_bias,
-            "confidence_weights": confidence_weights, "confidence_bias": confidence_bias}
+            "confidence_weights": confidence_weights, "confidence_bias": confidence_bias,
+            "calibration": calibration_knots(ridge_estimates(matrix, f1, groups), f1)}
 
 
 def predict(model: dict, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     design = (matrix - model["mean"]) / model["scale"]
     types = np.argmax(design @ model["type_weights"] + model["type_bias"], axis=1)
-    confidence = np.clip(design @ model["confidence_weights"] + model["confidence_bias"], 0.0, 1.0)
-    return types, confidence
+    estimates = design @ model["confidence_weights"] + model["confidence_bias"]
+    knots = np.array(model["calibration"])
+    return types, np.clip(np.interp(estimates, knots[:, 0], knots[:, 1]), 0.0, 1.0)
 
 
 def fold_of(group: str) -> int:
@@ -161,11 +195,13 @@ def fold_of(group: str) -> int:
 
 
 def cross_validate(matrix: np.ndarray, labels: np.ndarray, f1: np.ndarray, groups: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Page types and calibrated confidences, each page's from models (and a calibration) that never saw its site."""
+    groups = np.array(groups)
     folds = np.array([fold_of(group) for group in groups])
     types, confidence = np.zeros(len(labels), dtype=int), np.zeros(len(labels))
     for fold in range(FOLDS):
         held = folds == fold
-        model = fit(matrix[~held], labels[~held], f1[~held])
+        model = fit(matrix[~held], labels[~held], f1[~held], groups[~held])
         types[held], confidence[held] = predict(model, matrix[held])
     return types, confidence
 
@@ -202,6 +238,7 @@ def model_json(model: dict) -> dict:
         "page_types": list(PAGE_TYPES),
         "type_bias": {kind: r(model["type_bias"][k]) for k, kind in enumerate(PAGE_TYPES)},
         "confidence_bias": r(model["confidence_bias"]),
+        "calibration": [list(knot) for knot in model["calibration"]],
     }
 
 
@@ -222,14 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f1 = np.array([page[mode][1] for page in pages])
         types, confidence = cross_validate(matrix, labels, f1, groups)
         report(mode, labels, types, f1, confidence)
-        models[mode] = model_json(fit(matrix, labels, f1))
+        models[mode] = model_json(fit(matrix, labels, f1, np.array(groups)))
     if not args.no_write:
         path = Path(__file__).resolve().parent.parent / "cleanews" / "clean" / PAGE_MODEL_FILE
         document = {
             "format": 1,
             "about": "Page-type and confidence models written by benchmarks/train_page_model.py from the WCXB dev split "
                      "(CC-BY-4.0); score per type = sum(type_weight * (value - mean) / scale) + type_bias, highest wins; "
-                     "confidence = sum(confidence_weight * (value - mean) / scale) + confidence_bias, clipped to [0, 1].",
+                     "confidence = the estimate sum(confidence_weight * (value - mean) / scale) + confidence_bias, mapped "
+                     "piecewise-linearly through calibration's [estimate, measured word F1] knots, clipped to [0, 1].",
             "models": models,
         }
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -90,6 +90,20 @@ def test_features_read_the_page_shape_and_declared_types() -> None:
     assert tuple(features) == PAGE_FEATURE_NAMES
 
 
+def test_layout_features_tell_a_teaser_grid_from_one_run_of_prose() -> None:
+    teasers = "".join(f'<h3><a href="/story-{i}">Story number {i} about the town hall</a></h3>'
+                      f"<p>The council met again on Monday to talk about the budget for the coming year {i}.</p>" for i in range(12))
+    grid = parse_html(f"<html><body><main>{teasers}</main></body></html>")
+    story = parse_html(article_page("de"))
+    grid_features = page_feature_dict(list(blocks_of(grid)), "", None)
+    story_features = page_feature_dict(list(blocks_of(story)), "", None)
+    assert grid_features["log_teasers"] == pytest.approx(np.log1p(12)) and story_features["log_teasers"] == 0.0
+    assert grid_features["linked_heading_share"] == 1.0 and story_features["linked_heading_share"] == 0.0
+    # The article's words are one run; the grid's runs break at every linked title.
+    assert story_features["main_run_share"] > 0.9 > 0.2 > grid_features["main_run_share"]
+    assert grid_features["shape_repeat_share"] > 0.8 > story_features["shape_repeat_share"]
+
+
 def test_text_blocks_are_the_non_empty_lines() -> None:
     assert [block.text for block in text_blocks("One\n\n  Two  \n")] == ["One", "Two"]
 
@@ -98,6 +112,9 @@ def test_shipped_models_load_for_both_modes() -> None:
     for mode in ("html", "text"):
         models = load_page_models(mode)
         assert models.type_weights.shape == (len(PAGE_FEATURE_NAMES), len(PAGE_TYPES))
+        # The calibration is monotone: a page estimated to be cleaned better is never given less confidence.
+        assert np.all(np.diff(models.calibration_estimates) > 0) and np.all(np.diff(models.calibration_measured) >= 0)
+        assert 0.0 <= models.calibration_measured[0] and models.calibration_measured[-1] <= 1.0
 
 
 def test_articles_only_rejects_a_listing_with_its_type(tmp_path: Path) -> None:
