@@ -234,3 +234,25 @@ def test_byline_search_finds_trafilaturas_author() -> None:
     assert byline_author(parse_html(BYLINE_PAGES["byline inside comments"])) == "Jo Park"
     assert byline_author(parse_html(BYLINE_PAGES["date cut out of the byline"])) == "Jane Roeand Max Mustermann"  # as trafilatura joins the cut text
     assert byline_author(parse_html(BYLINE_PAGES["time cut out, tail kept"])) == "Ana Lima; Lisbon"  # the cut time leaves its tail; trafilatura reads the comma as a separator
+
+
+HEADLINES = {"en": ("Council closes the old library after a vote", "Other News Video"),
+             "de": ("Stadtrat schließt die alte Bibliothek nach einer Abstimmung", "Weitere Nachrichten Video")}
+
+
+def test_a_sidebar_heading_is_no_title_when_the_page_title_names_the_headline() -> None:
+    # No title in the page's metadata and two <h1>: trafilatura takes the sidebar's 'article-title' heading.
+    for lang, (headline, stray) in HEADLINES.items():
+        html = (f'<html lang="{lang}"><head><title>{headline} | Daily Post</title></head><body><header><h1>Daily Post</h1></header>'
+                f'<aside><h2 class="article-title">{stray}</h2><a href="/v/1">A clip of the fire on the bridge</a></aside>'
+                f"<article><h1>{headline}</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[lang]) + "</article></body></html>")
+        doc = clean_html(html, url="https://example.org/news/2024/05/07/council-library")
+        assert doc.title == headline
+        assert headline not in doc.text and PARAGRAPHS[lang][0] in doc.text
+
+
+def test_a_title_from_the_page_metadata_stands() -> None:
+    headline = "Library to close"  # og:title: the publisher's own, even where the <title> names a section
+    html = (f'<html><head><title>Local news | Daily Post</title><meta property="og:title" content="{headline}"></head><body>'
+            f'<h2 class="article-title">Local news</h2><article>' + "".join(f"<p>{text}</p>" for text in PARAGRAPHS["en"]) + "</article></body></html>")
+    assert clean_html(html).title == headline

@@ -118,7 +118,7 @@ def clean_page(html: str, url: str | None, title: str | None, config: CleanConfi
 
     page = read_page(html, url, load_model("html") if config.line_model else None)
     extracted = page.extracted
-    headline = page_headline(extracted.title, page.blocks)
+    headline = page_headline(extracted.title, page.blocks, extracted.document_title)
     metadata = {"title": headline, "url": extracted.url, "date": extracted.date, "author": extracted.author}
     lines, repaired = list(page.lines), False
     if config.fix_encoding:

@@ -15,6 +15,7 @@ provenance lists what was taken out of the extractor's text, and why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class Extracted:
     text: str
     title: str | None = None
     url: str | None = None
+    document_title: str | None = None  # the page's <title> element
     date: str | None = None
     author: str | None = None
 
@@ -99,7 +101,8 @@ def extract(page: str | lxml_html.HtmlElement | None, url: str | None = None, vi
     if not result:
         return Extracted(text="")
     found = page_metadata(tree, url)
-    return Extracted(text=result, title=found.title, url=found.url or url, date=found.date, author=found.author)
+    return Extracted(text=result, title=found.title, url=found.url or url, date=found.date, author=found.author,
+                     document_title=tree.findtext(".//title"))
 
 
 def _trafilatura(tree: lxml_html.HtmlElement, url: str | None, fast: bool) -> str:
@@ -125,15 +128,39 @@ def read_page(html: str, url: str | None = None, model: LineModel | None = None)
     return JudgedPage(lines, verdicts, extracted, blocks, dom_counts(tree))
 
 
-def page_headline(extracted_title: str | None, blocks: Sequence[Block]) -> str | None:
-    """The page's headline: trafilatura's title unless it is a label or a date, else the first such <h1>.
+def page_headline(extracted_title: str | None, blocks: Sequence[Block], document_title: str | None = None) -> str | None:
+    """The page's headline: trafilatura's title unless it is a label, a date or a stray heading; else a heading of the page.
 
-    An extractor's title can be a share label ('Share this:') or a section's
-    heading; the page's own <h1> is the fallback.
+    An extractor's title can be a share label ('Share this:') or, when the
+    page declares no title in its metadata, a heading it picked off a
+    sidebar ('Other News Video'). The page's <title> names its headline in
+    any language: a heading of the page that the <title> does not name
+    gives way to the longest <h1> or <h2> it does, and so does a title that
+    is no headline at all (else the first plausible <h1> does).
     """
+    headings = [block for block in blocks if block.tag in ("h1", "h2") and plausible_title(block.text)]
+    named = [block for block in headings if names(document_title or "", block.text)]
+    # The headline over the site's name (a logo's <h1>, also in the <title>): the most words, an <h1> first.
+    best = max(named, key=lambda block: (len(block.text.split()), block.tag == "h1"), default=None)
     if extracted_title and plausible_title(extracted_title):
-        return extracted_title
-    return next((block.text for block in blocks if block.tag == "h1" and plausible_title(block.text)), None)
+        stray = any(block.text == extracted_title for block in blocks) and not names(document_title or "", extracted_title)
+        return best.text if stray and best else extracted_title
+    return best.text if best else next((block.text for block in headings if block.tag == "h1"), None)
+
+
+# A <title> names a heading when it holds at least this share of the heading's words.
+NAMED_SHARE = 0.6
+
+
+def names(document_title: str, heading: str) -> bool:
+    """Whether a page's <title> ('Council closes library | Daily Post') names ``heading`` (two words or more).
+
+    >>> names("Council closes old library | Daily Post", "Council closes old library"), names("Council closes old library", "Other News Video")
+    (True, False)
+    """
+    words = [word.casefold() for word in re.findall(r"\w+", heading)]
+    in_title = {word.casefold() for word in re.findall(r"\w+", document_title)}
+    return len(words) >= 2 and sum(word in in_title for word in words) >= NAMED_SHARE * len(words)
 
 
 def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
