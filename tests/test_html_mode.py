@@ -256,3 +256,20 @@ def test_a_title_from_the_page_metadata_stands() -> None:
     html = (f'<html><head><title>Local news | Daily Post</title><meta property="og:title" content="{headline}"></head><body>'
             f'<h2 class="article-title">Local news</h2><article>' + "".join(f"<p>{text}</p>" for text in PARAGRAPHS["en"]) + "</article></body></html>")
     assert clean_html(html).title == headline
+
+
+TEASERS = {"en": ("Mayor opens the new bridge over the river",
+                  "CITY: The mayor on Monday opened the new bridge, which took three years to build and cost the town more than..."),
+           "es": ("El alcalde inaugura el nuevo puente sobre el río",
+                  "CIUDAD: El alcalde inauguró el lunes el nuevo puente, que tardó tres años en construirse y costó al municipio más de…")}
+
+
+def test_teasers_with_cut_off_summaries_are_not_added_back() -> None:
+    # A list of other stories under the article, in no box a class names: trafilatura leaves it out, and so does the classifier.
+    for lang, (headline, summary) in TEASERS.items():
+        items = "".join(f'<li><a href="/story-{i}">{headline} {i}</a> <span>{summary}</span></li>' for i in range(6))
+        html = (f'<html lang="{lang}"><head><title>Library to close</title></head><body><div class="content">'
+                "<article><h1>Library to close</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[lang]) + "</article>"
+                f'<div class="latest"><ul>{items}</ul></div></div></body></html>')
+        doc = clean_html(html, url="https://example.org/a/library")
+        assert doc.text.split("\n") == PARAGRAPHS[lang], lang

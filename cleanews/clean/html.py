@@ -163,6 +163,23 @@ def names(document_title: str, heading: str) -> bool:
     return len(words) >= 2 and sum(word in in_title for word in words) >= NAMED_SHARE * len(words)
 
 
+# A text cut off after a word with an ellipsis ('... cost the town more than...').
+_TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)\W{0,2}$")
+
+
+def teaser_summary(block: Block) -> bool:
+    """A teaser: a linked headline with its summary cut short ('Mayor opens bridge CITY: The mayor on Monday...').
+
+    Teaser lists of other stories (latest, breaking, more) sit around the
+    article with no class that names them; the cut-off summary does, in any
+    language.
+
+    >>> teaser_summary(Block("Mayor opens bridge CITY: The mayor on Monday opened the...", "li", frozenset(), 18, ()))
+    True
+    """
+    return block.link_density > 0 and _TRUNCATED.search(block.text) is not None
+
+
 def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
     """The blocks trafilatura or the classifier kept, with the classifier's verdict on each.
 
@@ -173,7 +190,8 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
       ``-model.removal_margin`` (the smoothing alone never removes it);
     - a block trafilatura left out comes back only when nothing sets it
       apart from the article (``APART_FEATURES``: navigation, footer,
-      figure, a comment or related box, a hidden node, ...).
+      figure, a comment or related box, a hidden node, ...; or it is a
+      teaser, ``teaser_summary``).
 
     A kept block the classifier removes is recorded as ``model:<feature>``
     (the feature that argued most against it).
@@ -183,7 +201,7 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
     log_odds = model.log_odds(matrix)
     sizes = np.array([len(block.text.split()) for block in blocks], dtype=float)
     in_extractor = matrix[:, _EXTRACTOR_COLUMN] >= EXTRACTOR_KEPT
-    apart = matrix[:, _APART_COLUMNS].any(axis=1)
+    apart = matrix[:, _APART_COLUMNS].any(axis=1) | np.array([teaser_summary(block) for block in blocks], dtype=bool)
     keep = model.decode(log_odds, sizes)
     keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
     lines: list[str] = []
