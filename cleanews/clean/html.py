@@ -163,8 +163,8 @@ def names(document_title: str, heading: str) -> bool:
     return len(words) >= 2 and sum(word in in_title for word in words) >= NAMED_SHARE * len(words)
 
 
-# A text cut off after a word with an ellipsis ('... cost the town more than...').
-_TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)\W{0,2}$")
+# A text cut off with an ellipsis after a word or a comma ('... cost the town more than...', 'Jane Doe, 41,...'), not after a sentence.
+_TRUNCATED = re.compile(r"[^\s.!?]\s?(?:\.\.\.|…)\W{0,2}$")
 
 
 def teaser_summary(block: Block) -> bool:

@@ -169,7 +169,7 @@ def _layout(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
         run = 0.0 if link and size >= 3 else run + (size if size >= 8 else 0.0)
         longest = max(longest, run)
     shapes = [(block.tag, link, min(int(size) // 10, 3)) for block, link, size in zip(blocks, linked, sizes, strict=True)]
-    repeated = sum(n for n in Counter(zip(shapes, shapes[1:], shapes[2:])).values() if n >= 3)
+    repeated = sum(n for n in Counter(zip(shapes, shapes[1:], shapes[2:], strict=False)).values() if n >= 3)
     return {
         "log_teasers": _log(teasers),
         "teaser_share": teasers / count,
