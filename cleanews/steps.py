@@ -42,7 +42,7 @@ from cleanews.checkpoint import Spool
 from cleanews.config import DEFAULT_TIME_LIMIT, CleanConfig, DedupConfig, RunConfig, SiteConfig, all_cores
 from cleanews.dedup import Assignment, DedupIndex, Deduplicator, IdConflict
 from cleanews.dedup.deduplicator import Sketched, sketch_settings
-from cleanews.dedup.minhash import BLOCK_CODE_POINTS, sketch_blocks
+from cleanews.dedup.minhash import BLOCK_CODE_POINTS, SketchBuffer, sketch_blocks
 from cleanews.document import Document, Item, Reject
 from cleanews.errors import RecordError
 
@@ -195,28 +195,25 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
         return cls(config.dedup, config.index) if config.dedup is not None else None
 
     def observe(self, docs: Iterable[Document]) -> Sketched:
-        state = Sketched()
+        state = Sketched(SketchBuffer(self.config.num_perm))
 
         def texts() -> Iterator[list[str]]:
             for block in blocks_of((doc for doc in docs if not lacks_text(doc)), BLOCK_CODE_POINTS):
                 state.ids.extend(doc.id for doc in block)
                 yield [doc.compared_text() for doc in block]
 
-        state.blocks.extend(sketch_blocks(texts(), sketch_settings(self.config)))
+        for block in sketch_blocks(texts(), sketch_settings(self.config)):
+            state.sketches.append(block)  # copied into the buffer's chunks: no block outlives its sketching
         return state
 
     def combine(self, states: Iterable[Sketched]) -> list[list[Assignment]]:
-        """Consumes the states: each block is freed once the deduplicator holds it."""
+        """Consumes the states: the deduplicator takes their sketches over."""
         counts = []
         with DedupIndex(self.index, self.config) if self.index is not None else nullcontext(None) as store:
             dedup = Deduplicator(self.config, store)
             for state in states:
                 counts.append(len(state.ids))
-                start = 0
-                while state.blocks:
-                    block = state.blocks.pop(0)
-                    dedup.add_sketches(state.ids[start:start + len(block)], block)
-                    start += len(block)
+                dedup.add_sketched(state)
             assignments = dedup.assignments()
         found = iter(assignments)
         return [list(islice(found, count)) for count in counts]

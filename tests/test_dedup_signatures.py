@@ -1,5 +1,6 @@
 """Vectorised tokens, shingles and MinHash signatures against their references (and datasketch)."""
 
+import pickle
 import unicodedata
 
 import numpy as np
@@ -8,7 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanews.dedup.minhash import (
+    SKETCH_FIELDS,
     Permutations,
+    SketchBuffer,
+    Sketches,
     SketchSettings,
     lean_minhash,
     signatures,
@@ -115,3 +119,30 @@ def test_signatures_serve_datasketch_lsh() -> None:
     buffer = bytearray(lean.bytesize())
     lean.serialize(buffer)
     assert LeanMinHash.deserialize(buffer) == lean
+
+
+def numbered_sketches(start: int, count: int, num_perm: int = 4) -> Sketches:
+    """Sketches whose every value names its document, so that a misplaced row shows."""
+    numbers = np.arange(start, start + count)
+    signature = np.repeat(numbers[:, None], num_perm, axis=1).astype(np.uint32)
+    return Sketches(signature, signature + 1000, numbers * 2, numbers * 3, numbers * 5)
+
+
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=6), st.randoms(use_true_random=False), st.integers(1, 5))
+@settings(max_examples=100, deadline=None)
+def test_sketch_buffer_lays_out_any_rows_in_any_order(blocks: list[int], random, chunk_docs: int) -> None:
+    buffer, other = SketchBuffer(4, chunk_docs), SketchBuffer(4, chunk_docs)
+    start = 0
+    for number, size in enumerate(blocks):  # the second half sketched elsewhere, pickled on its way back
+        (buffer if number < len(blocks) // 2 else other).append(numbered_sketches(start, size))
+        start += size
+    received = pickle.loads(pickle.dumps(other))
+    buffer.extend(received)
+    assert len(buffer) == start and len(received) == 0
+    expected = numbered_sketches(0, start)
+    assert all(np.array_equal(getattr(buffer.all(), name), getattr(expected, name)) for name in SKETCH_FIELDS)
+    assert np.array_equal(buffer.row("head", start - 1), expected.head[start - 1])
+    rows = np.array(random.sample(range(start), random.randint(0, start)), dtype=np.int64)
+    laid_out = buffer.layout(rows)
+    assert all(np.array_equal(getattr(laid_out, name), getattr(expected, name)[rows]) for name in SKETCH_FIELDS)
+    assert len(buffer) == 0

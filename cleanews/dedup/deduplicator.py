@@ -56,10 +56,10 @@ Assignment = DedupInfo | IdConflict
 
 @dataclass
 class Sketched:
-    """Documents sketched elsewhere (one partition, say): their ids, and their sketches in blocks, in order."""
+    """Documents sketched elsewhere (one partition, say): their ids and sketches, in order."""
 
+    sketches: SketchBuffer
     ids: list[str] = field(default_factory=list)
-    blocks: list[Sketches] = field(default_factory=list)
 
 
 def sketch_settings(config: DedupConfig) -> SketchSettings:
@@ -100,11 +100,12 @@ class Deduplicator:
         if self._pending_points >= BLOCK_CODE_POINTS:
             self._flush()
 
-    def add_sketches(self, ids: list[str], sketches: Sketches) -> None:
-        """Add documents sketched elsewhere (``sketch_block`` in another process), in input order."""
+    def add_sketched(self, sketched: Sketched) -> None:
+        """Add documents sketched elsewhere (``sketch_block`` in another process), in input order; ``sketched`` is emptied."""
         self._flush()
-        self._ids.extend(ids)
-        self._buffer.append(sketches)
+        self._ids.extend(sketched.ids)
+        self._buffer.extend(sketched.sketches)
+        sketched.ids = []
 
     def _flush(self) -> None:
         if self._pending:

@@ -37,7 +37,7 @@ from cleanews.dedup import clusters
 from cleanews.dedup.clusters import Edges
 from cleanews.dedup.deduplicator import Sketched
 from cleanews.dedup.lsh import PairSet, band_keys, bucket_pairs
-from cleanews.dedup.minhash import Sketches
+from cleanews.dedup.minhash import SketchBuffer, Sketches
 from cleanews.dedup.verify import EXPANSION_WIDTH, EdgeRule, score_pairs
 from cleanews.document import DedupInfo
 
@@ -70,7 +70,7 @@ BINARY = pd.ArrowDtype(pa.binary())
 
 def sketch_frame(state: Sketched, part: int, num_perm: int) -> pd.DataFrame:
     """One row per document: where it is, what orders it, and its sketch."""
-    sketches = Sketches.concat(state.blocks, num_perm)
+    sketches = state.sketches.all()
     count = len(state.ids)
     return pd.DataFrame({
         "part": np.full(count, part, dtype=np.int64),
@@ -86,7 +86,7 @@ def sketch_frame(state: Sketched, part: int, num_perm: int) -> pd.DataFrame:
 
 def canonical_ranks(sketched: list[Delayed], num_perm: int, client: Client) -> dd.DataFrame:
     """Every document with its rank in ``clusters.canonical_order`` (-tokens, id, input position)."""
-    frame = dd.from_delayed(sketched, meta=sketch_frame(Sketched(), 0, num_perm), verify_meta=False)
+    frame = dd.from_delayed(sketched, meta=sketch_frame(Sketched(SketchBuffer(num_perm)), 0, num_perm), verify_meta=False)
     ordered = frame.sort_values(["neg_tokens", "id", "part", "pos"])
     sizes = client.compute(ordered.map_partitions(len), sync=True).tolist()
     offsets = np.cumsum([0, *sizes[:-1]])

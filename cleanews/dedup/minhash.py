@@ -168,31 +168,48 @@ SKETCH_FIELDS = ("full", "head", "n_shingles", "n_head", "n_tokens")
 class SketchBuffer:
     """Sketches collected block by block in fixed-size chunks, then laid out once in any row order.
 
-    Laying out copies each chunk into place and frees it, so memory peaks at
-    one copy of all sketches plus one chunk, not at two copies (as
-    concatenating, or growing an array by doubling, would).
+    Laying out moves the chunks' rows, in input order, into one array,
+    freeing each chunk once copied, then permutes that array's rows in
+    place: memory peaks at one copy of all sketches plus one chunk, not at
+    two copies (as concatenating, scattering into a new array, or growing
+    an array by doubling would).
     """
 
     def __init__(self, num_perm: int, chunk_docs: int = 1 << 16):
         self.num_perm = num_perm
         self.chunk_docs = chunk_docs  # 1 << 16 documents: 32 MB signature chunks, allocated with mmap
         self._chunks: list[Sketches] = []
+        self._used: list[int] = []  # rows filled in each chunk; only the last one is ever filled further
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled with the filled rows only (a partition's state travels between processes)."""
+        chunks = [chunk.take(slice(0, used)) for chunk, used in zip(self._chunks, self._used, strict=True)]
+        return {**self.__dict__, "_chunks": chunks}
+
     def append(self, sketches: Sketches) -> None:
         done = 0
         while done < len(sketches):
-            at = self._count % self.chunk_docs
-            if at == 0:
+            if not self._chunks or self._used[-1] == len(self._chunks[-1]):
                 self._chunks.append(self._new_chunk())
-            size = min(len(sketches) - done, self.chunk_docs - at)
+                self._used.append(0)
+            at = self._used[-1]
+            size = min(len(sketches) - done, len(self._chunks[-1]) - at)
             for name in SKETCH_FIELDS:
                 getattr(self._chunks[-1], name)[at : at + size] = getattr(sketches, name)[done : done + size]
             done += size
+            self._used[-1] += size
             self._count += size
+
+    def extend(self, other: SketchBuffer) -> None:
+        """Take over ``other``'s sketches after these, without copying them; ``other`` is left empty."""
+        self._chunks += other._chunks
+        self._used += other._used
+        self._count += other._count
+        other._chunks, other._used, other._count = [], [], 0
 
     def _new_chunk(self) -> Sketches:
         signature = (self.chunk_docs, self.num_perm)
@@ -201,31 +218,68 @@ class SketchBuffer:
                         np.empty(count, np.int64), np.empty(count, np.int64), np.empty(count, np.int64))
 
     def column(self, name: str) -> np.ndarray:
-        """One field for all documents (meant for the small per-document counts)."""
-        if not self._chunks:
-            return getattr(Sketches.empty(self.num_perm), name)
-        return np.concatenate([getattr(chunk, name) for chunk in self._chunks])[: self._count]
+        """One field for all documents."""
+        parts = [getattr(chunk, name)[:used] for chunk, used in zip(self._chunks, self._used, strict=True)]
+        return np.concatenate(parts) if parts else getattr(Sketches.empty(self.num_perm), name)
+
+    def all(self) -> Sketches:
+        """Every document's sketch, in input order (a copy: the buffer keeps its own)."""
+        return Sketches(*(self.column(name) for name in SKETCH_FIELDS))
 
     def row(self, name: str, position: int) -> np.ndarray:
-        return getattr(self._chunks[position // self.chunk_docs], name)[position % self.chunk_docs]
+        for chunk, used in zip(self._chunks, self._used, strict=True):
+            if position < used:
+                return getattr(chunk, name)[position]  # type: ignore[no-any-return]
+            position -= used
+        raise IndexError(position)
 
     def layout(self, rows: np.ndarray) -> Sketches:
-        """The sketches of input positions ``rows``, in that order. Empties the buffer."""
-        destination = np.full(self._count, -1, dtype=np.int64)
-        destination[rows] = np.arange(len(rows))
+        """The sketches of input positions ``rows`` (distinct), in that order. Empties the buffer."""
+        ascending = np.sort(rows)
+        out = self._compacted(ascending)
+        source = np.searchsorted(ascending, rows)
+        permute_rows([out.full, out.head], source)
+        return Sketches(out.full, out.head, out.n_shingles[source], out.n_head[source], out.n_tokens[source])
+
+    def _compacted(self, ascending: np.ndarray) -> Sketches:
+        """The rows at ``ascending`` positions, in input order: copied chunk after chunk, each freed once copied."""
         empty = Sketches.empty(self.num_perm)
-        out = {name: np.empty((len(rows),) + getattr(empty, name).shape[1:], getattr(empty, name).dtype)
-               for name in SKETCH_FIELDS}
-        chunks, self._chunks, count, self._count = self._chunks, [], self._count, 0
+        out = Sketches(*(np.empty((len(ascending),) + getattr(empty, name).shape[1:], getattr(empty, name).dtype)
+                         for name in SKETCH_FIELDS))
+        chunks, used, self._chunks, self._used, self._count = self._chunks, self._used, [], [], 0
+        start = written = 0
         for number in range(len(chunks)):
             chunk, chunks[number] = chunks[number], None  # type: ignore[call-overload]
-            start = number * self.chunk_docs
-            targets = destination[start : min(start + self.chunk_docs, count)]
-            wanted = np.flatnonzero(targets >= 0)
+            low, high = np.searchsorted(ascending, [start, start + used[number]])
             for name in SKETCH_FIELDS:
-                out[name][targets[wanted]] = getattr(chunk, name)[wanted]
+                getattr(out, name)[written : written + high - low] = getattr(chunk, name)[ascending[low:high] - start]
+            written += high - low
+            start += used[number]
             del chunk
-        return Sketches(**out)
+        return out
+
+
+def permute_rows(arrays: list[np.ndarray], source: np.ndarray) -> None:
+    """Reorder the rows of each array in place so that row ``i`` becomes the old row ``source[i]`` (a permutation).
+
+    Follows the permutation's cycles, holding one spare row per array: a
+    gather (``array[source]``) would hold a second copy of the arrays.
+    """
+    following = source.tolist()
+    seen = bytearray(len(following))
+    for start, first in enumerate(following):
+        if seen[start] or first == start:
+            continue
+        saved = [array[start].copy() for array in arrays]
+        row = start
+        while following[row] != start:
+            seen[row] = 1
+            for array in arrays:
+                array[row] = array[following[row]]
+            row = following[row]
+        seen[row] = 1
+        for array, spare in zip(arrays, saved, strict=True):
+            array[row] = spare
 
 
 def sketch_texts(texts: list[str], settings: SketchSettings, block_code_points: int = BLOCK_CODE_POINTS) -> Sketches:
@@ -242,7 +296,7 @@ def sketch_texts(texts: list[str], settings: SketchSettings, block_code_points: 
             stop += 1
         buffer.append(sketch_block(texts[start:stop], settings))
         start = stop
-    return buffer.layout(np.arange(len(buffer)))
+    return buffer.all()
 
 
 def sketch_blocks(blocks: Iterable[list[str]], settings: SketchSettings) -> Iterator[Sketches]:
