@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import reduce
-from itertools import islice
+from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from cleanews.checkpoint import Spool
@@ -177,7 +177,7 @@ class SiteBoilerplate(MergingStep["SiteCounts", "SiteTemplates"]):
 
 
 @dataclass(frozen=True)
-class Dedup(CorpusStep[Sketched, list[Assignment]]):
+class Dedup(CorpusStep[Sketched, Sequence[Assignment]]):
     """Near-duplicate clusters (``cleanews.dedup``), optionally against a persistent ``index`` file.
 
     The Dask engine combines the sketches with a distributed graph
@@ -206,7 +206,7 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
             state.sketches.append(block)  # copied into the buffer's chunks: no block outlives its sketching
         return state
 
-    def combine(self, states: Iterable[Sketched]) -> list[list[Assignment]]:
+    def combine(self, states: Iterable[Sketched]) -> list[Sequence[Assignment]]:
         """Consumes the states: the deduplicator takes their sketches over."""
         counts = []
         with DedupIndex(self.index, self.config) if self.index is not None else nullcontext(None) as store:
@@ -215,10 +215,10 @@ class Dedup(CorpusStep[Sketched, list[Assignment]]):
                 counts.append(len(state.ids))
                 dedup.add_sketched(state)
             assignments = dedup.assignments()
-        found = iter(assignments)
-        return [list(islice(found, count)) for count in counts]
+        starts = list(accumulate(counts, initial=0))
+        return [assignments[start:stop] for start, stop in pairwise(starts)]
 
-    def apply(self, items: Iterable[Item], decision: list[Assignment]) -> Iterator[Item]:
+    def apply(self, items: Iterable[Item], decision: Sequence[Assignment]) -> Iterator[Item]:
         found = iter(decision)
         for item in items:
             if isinstance(item, Reject):

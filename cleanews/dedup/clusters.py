@@ -32,7 +32,10 @@ def canonical_order(n_tokens: np.ndarray, ids: list[str]) -> np.ndarray:
     >>> canonical_order(np.array([5, 9, 5]), ["b", "c", "a"]).tolist()
     [1, 2, 0]
     """
-    return np.array(sorted(range(len(ids)), key=lambda p: (-int(n_tokens[p]), ids[p], p)), dtype=np.int64)
+    # Ranks of the ids, then one NumPy sort: a key tuple for each of a million documents cost 150 MB and seconds.
+    by_id = np.empty(len(ids), dtype=np.int64)
+    by_id[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))  # stable: equal ids keep their order
+    return np.lexsort((by_id, -np.asarray(n_tokens, dtype=np.int64)))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ Only sketches (about 1 KB a document) are held, never texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -112,7 +114,7 @@ class Deduplicator:
             self._buffer.append(sketch_block(self._pending, self.settings))
             self._pending, self._pending_points = [], 0
 
-    def assignments(self) -> list[Assignment]:
+    def assignments(self) -> Assignments:
         """Cluster the documents added so far (one batch); the deduplicator is then empty again."""
         self._flush()
         ids, self._ids = self._ids, []
@@ -166,24 +168,18 @@ class Graph:
     sketches: Sketches
     ranks: np.ndarray
     fixed: np.ndarray  # representative node of index documents, -1 for new ones
-    candidates: np.ndarray  # sorted PairSet codes
     keep_bands: np.ndarray  # bool[new docs, bands]: bucket cells to store in the index
     index_nodes: IndexNodes
 
 
-def assign_batch(ids: list[str], sketches: SketchBuffer, config: DedupConfig, index: DedupIndex | None) -> list[Assignment]:
+def assign_batch(ids: list[str], sketches: SketchBuffer, config: DedupConfig, index: DedupIndex | None) -> Assignments:
     """Every record's assignment, in input order (the buffer is emptied on the way)."""
     split = split_batch(ids, sketches, index)
     new_ids = [ids[p] for p in split.new]
     order = canonical_order(sketches.column("n_tokens")[split.new], new_ids)
     positions = np.array(split.new, dtype=np.int64)[order]
     new_ids = [new_ids[p] for p in order]
-    graph = build_graph(sketches.layout(positions), config, index)
-    rule = EdgeRule.of(config)
-    edges = verified_edges(graph.sketches, graph.candidates, rule)
-    extra = one_hop_pairs(graph.candidates, with_membership(edges, graph), graph.ranks, len(positions))
-    edges = Edges.concat([edges, verified_edges(graph.sketches, extra, rule)])
-    rep, score = centre_clusters(graph.ranks, edges, graph.fixed)
+    graph, rep, score = clustered(sketches.layout(positions), config, index)
     first_doc = index.next_doc() if index is not None else 0
     clusters = name_clusters(rep, split, new_ids, graph, first_doc, index)
     results = in_input_order(len(ids), split, positions, rep, score, clusters)
@@ -194,8 +190,23 @@ def assign_batch(ids: list[str], sketches: SketchBuffer, config: DedupConfig, in
     return results
 
 
-def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) -> Graph:
-    """Candidate pairs of the new documents among themselves and with the index's documents."""
+def clustered(new: Sketches, config: DedupConfig, index: DedupIndex | None) -> tuple[Graph, np.ndarray, np.ndarray]:
+    """The batch's graph, each node's representative and its score (``centre_clusters``).
+
+    The candidate pairs and edges die here, before the index is written.
+    """
+    graph, candidates = build_graph(new, config, index)
+    rule = EdgeRule.of(config)
+    edges = verified_edges(graph.sketches, candidates, rule)
+    extra = one_hop_pairs(candidates, with_membership(edges, graph), graph.ranks, len(new))
+    del candidates
+    edges = Edges.concat([edges, verified_edges(graph.sketches, extra, rule)])
+    del extra
+    return graph, *centre_clusters(graph.ranks, edges, graph.fixed)
+
+
+def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) -> tuple[Graph, np.ndarray]:
+    """The nodes, and the candidate pairs (sorted ``PairSet`` codes) of the new documents among themselves and with the index's."""
     count = len(new)
     has_shingles = np.flatnonzero(new.n_shingles > 0)  # documents without words are never candidates
     pairs = PairSet()
@@ -216,12 +227,12 @@ def build_graph(new: Sketches, config: DedupConfig, index: DedupIndex | None) ->
         keep[has_shingles, band] = place + existing < config.max_bucket_partners
     cross_pairs = np.concatenate(cross) if cross else np.empty((0, 2), dtype=np.int64)
     if store is None or not len(cross_pairs):
-        return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), pairs.codes(), keep, no_index_nodes(config))
+        return Graph(new, np.arange(count), np.full(count, -1, dtype=np.int64), keep, no_index_nodes(config)), pairs.codes()
     nodes = store.fetch(cross_pairs[:, 1])
     pairs.add(np.stack([cross_pairs[:, 0], count + np.searchsorted(nodes.docs, cross_pairs[:, 1])], axis=1))
     fixed = np.concatenate([np.full(count, -1, dtype=np.int64), count + np.searchsorted(nodes.docs, nodes.reps)])
     ranks = np.concatenate([len(nodes.docs) + np.arange(count), np.arange(len(nodes.docs))])
-    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed, pairs.codes(), keep, nodes)
+    return Graph(Sketches.concat([new, nodes.sketches], config.num_perm), ranks, fixed, keep, nodes), pairs.codes()
 
 
 def no_index_nodes(config: DedupConfig) -> IndexNodes:
@@ -269,20 +280,68 @@ def name_clusters(rep: np.ndarray, split: Split, new_ids: list[str], graph: Grap
     return Clusters(of_node, names, {**sizes, **grown}, grown)
 
 
+class Assignments(Sequence[Assignment]):
+    """Every record's assignment in input order, kept as arrays: a million DedupInfo objects would cost 200 MB.
+
+    A sequence of ``DedupInfo`` (or ``IdConflict``), each made when it is looked at.
+    """
+
+    def __init__(self, cluster: np.ndarray, is_representative: np.ndarray, similarity: np.ndarray, clusters: Clusters,
+                 conflicts: dict[int, IdConflict]):
+        self.cluster = cluster  # int64: each record's cluster (its representative's doc number); any value for a conflict
+        self.is_representative = is_representative  # bool
+        self.similarity = similarity  # float64
+        self.clusters = clusters
+        self.conflicts = conflicts  # by position
+
+    def __len__(self) -> int:
+        return len(self.cluster)
+
+    @overload
+    def __getitem__(self, position: int) -> Assignment: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Assignments: ...
+
+    def __getitem__(self, position: int | slice) -> Assignment | Assignments:
+        if isinstance(position, slice):
+            return self._part(*position.indices(len(self)))
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        conflict = self.conflicts.get(position)
+        if conflict is not None:
+            return conflict
+        cluster = int(self.cluster[position])
+        return DedupInfo(self.clusters.names[cluster], self.clusters.sizes[cluster], bool(self.is_representative[position]),
+                         round(float(self.similarity[position]), 4))
+
+    def _part(self, start: int, stop: int, step: int) -> Assignments:
+        if step != 1:
+            raise ValueError("assignments are sliced in steps of 1")
+        conflicts = {position - start: conflict for position, conflict in self.conflicts.items() if start <= position < stop}
+        return Assignments(self.cluster[start:stop], self.is_representative[start:stop], self.similarity[start:stop],
+                           self.clusters, conflicts)
+
+
 def in_input_order(records: int, split: Split, positions: np.ndarray, rep: np.ndarray, score: np.ndarray,
-                   clusters: Clusters) -> list[Assignment]:
-    results: list[Assignment | None] = [None] * records
-    for node, position in enumerate(positions.tolist()):
-        cluster = int(clusters.of_node[node])
-        results[position] = DedupInfo(clusters.names[cluster], clusters.sizes[cluster], bool(rep[node] == node),
-                                      round(float(score[node]), 4))
+                   clusters: Clusters) -> Assignments:
+    count = len(positions)
+    cluster = np.zeros(records, dtype=np.int64)
+    is_representative = np.zeros(records, dtype=bool)
+    similarity = np.ones(records)
+    cluster[positions] = clusters.of_node
+    is_representative[positions] = rep[:count] == np.arange(count)
+    similarity[positions] = score[:count]
     for position, known in split.stored.items():
-        results[position] = DedupInfo(clusters.names[known.cluster], clusters.sizes[known.cluster],
-                                      known.doc == known.cluster, round(known.similarity, 4))
-    for position, conflict in split.conflicts.items():
-        results[position] = conflict
+        cluster[position] = known.cluster
+        is_representative[position] = known.doc == known.cluster
+        similarity[position] = known.similarity
     for position, earlier in split.aliases.items():
         # A repeat of an earlier record (same id, same text) is its copy: never a second representative.
-        original = results[earlier]
-        results[position] = replace(original, is_representative=False, similarity=1.0) if isinstance(original, DedupInfo) else original
-    return [result for result in results if result is not None]
+        cluster[position] = cluster[earlier]
+        similarity[position] = 1.0
+    conflicts = {**split.conflicts, **{position: split.conflicts[earlier] for position, earlier in split.aliases.items()
+                                       if earlier in split.conflicts}}
+    return Assignments(cluster, is_representative, similarity, clusters, conflicts)
