@@ -209,3 +209,19 @@ def test_cli_drop_duplicates_with_index_keeps_one_of_exact_repeats(tmp_path: Pat
     result = CliRunner().invoke(main, ["dedup", str(records), "--index", str(tmp_path / "i.sqlite"), "--drop-duplicates", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]
+
+
+def test_assignments_slice_into_partitions_with_their_conflicts(tmp_path: Path) -> None:
+    run_batch(tmp_path / "dedup.sqlite", [("a", STORY)])
+    config = DedupConfig()
+    with DedupIndex(str(tmp_path / "dedup.sqlite"), config) as index:
+        dedup = Deduplicator(config, index)
+        for doc_id, text in [("b", STORY), ("c", OTHER), ("a", OTHER), ("a", OTHER)]:
+            dedup.add(doc_id, text)
+        assignments = dedup.assignments()
+    whole = list(assignments)
+    assert list(assignments[0:2]) + list(assignments[2:4]) == whole  # as Dedup.combine hands them to partitions
+    assert all(isinstance(a, IdConflict) for a in assignments[2:4])  # a's repeat too
+    assert (assignments[0].cluster_id, assignments[-3].cluster_id, len(assignments)) == ("a", "c", 4)
+    with pytest.raises(IndexError):
+        assignments[4]
