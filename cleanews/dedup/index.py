@@ -56,7 +56,7 @@ CREATE TABLE bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT 
     PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
 """
 TABLES = frozenset({"meta", "batches", "docs", "clusters", "bands"})
-# A run holds the write lock for its whole dedup stage (233 s for a million
+# A run holds the write lock for its whole dedup stage (minutes for a million
 # documents), so another run waits for it, saying so once, in steps of
 # LOCK_POLL_SECONDS (short, so Ctrl-C stops the wait at once).
 LOCK_POLL_SECONDS = 1
