@@ -2,11 +2,12 @@
 
 import json
 import logging
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -151,23 +152,37 @@ def test_cli_exits_1_on_a_foreign_sqlite_file(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a cleanews dedup index" in result.stderr
 
 
-def open_new_index(path: str, start: Any) -> None:
-    start.wait()
-    DedupIndex(path, DedupConfig()).close()
+# Each creator is its own interpreter, as two real runs are: a child forked
+# from pytest would inherit SQLite's in-process lock table, which SQLite says
+# must never cross a fork.
+CREATE_WHEN_TOLD = """
+import os, sys, time
+from cleanews import DedupConfig
+from cleanews.dedup import DedupIndex
+path, ready, go = sys.argv[1:]
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.001)
+DedupIndex(path, DedupConfig()).close()
+"""
 
 
 def test_processes_creating_one_index_at_once_take_turns(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("fork")
-    for attempt in range(8):
-        path, start = str(tmp_path / f"new-{attempt}.sqlite"), context.Event()
-        workers = [context.Process(target=open_new_index, args=(path, start)) for _ in range(3)]
-        for worker in workers:
-            worker.start()
-        start.set()
-        for worker in workers:
-            worker.join(timeout=60)
-        assert [worker.exitcode for worker in workers] == [0, 0, 0]
-        assert run_batch(Path(path), [("a", STORY)])["a"].is_representative
+    for attempt in range(4):
+        path, go = tmp_path / f"new-{attempt}.sqlite", tmp_path / f"go-{attempt}"
+        ready = [tmp_path / f"ready-{attempt}-{n}" for n in range(3)]
+        creators = [subprocess.Popen([sys.executable, "-c", CREATE_WHEN_TOLD, str(path), str(flag), str(go)]) for flag in ready]
+        try:
+            deadline = time.monotonic() + 120
+            while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            go.touch()
+            assert [creator.wait(timeout=120) for creator in creators] == [0, 0, 0]
+        finally:
+            for creator in creators:
+                creator.kill()
+                creator.wait()
+        assert run_batch(path, [("a", STORY)])["a"].is_representative
 
 
 def test_a_run_waits_for_another_runs_lock_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
