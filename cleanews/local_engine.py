@@ -15,6 +15,8 @@ step observes them as they are read.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +51,43 @@ class _Run:
     on_reject: Callable[[Reject], None]
     clock: StageClock
     bar: ProgressBar | None
+    interrupts: KeptInterrupts
+
+
+class KeptInterrupts:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered.
+
+    Python drops an exception raised while a finaliser runs (a ``__del__``,
+    a weakref callback), so a Ctrl-C landing there would be lost and the run
+    would go on to the end; ``check`` raises it again. Only the main thread
+    can own the handler; elsewhere (a library caller's thread) nothing changes.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.previous: Any = None
+
+    def __enter__(self) -> KeptInterrupts:
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.previous = signal.signal(signal.SIGINT, self._interrupted)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _interrupted(self, signum: int, frame: object) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt
+
+    def checked(self, items: Iterable[T]) -> Iterator[T]:
+        for item in items:
+            self.check()
+            yield item
 
 
 Stored = Callable[[], Iterator[Entry]]  # every record stage 1 kept, in input order
@@ -70,11 +109,12 @@ def run_corpus(config: RunConfig, on_reject: Callable[[Reject], None] = lambda r
     skipped: list[str] = []
     inputs = run_inputs(config, on_skip=skipped.append)
     stats = Stats(files=[FileStats(found.path) for found in inputs], files_skipped=len(skipped))
-    run = _Run(config, plan, inputs, stats, on_reject, StageClock(), progress)
-    if plan.document_steps:
-        checkpointed(run)
-    else:
-        spooled(run)
+    with KeptInterrupts() as interrupts:
+        run = _Run(config, plan, inputs, stats, on_reject, StageClock(), progress, interrupts)
+        if plan.document_steps:
+            checkpointed(run)
+        else:
+            spooled(run)
     run.stats.seconds_by_stage = {stage: run.clock.seconds[stage] for stage in STAGES if stage in run.clock.seconds}
     run.stats.seconds_total = time.perf_counter() - started
     return run.stats
@@ -88,6 +128,7 @@ def checkpointed(run: _Run) -> None:
     stage, finished = "cleaning", False
     try:
         checkpoint_records(run, work)
+        run.interrupts.check()
         stage = "writing the output"
         write_outputs(run, work.entries, decide(run, work.entries))
         finished = True
@@ -109,6 +150,7 @@ def spooled(run: _Run) -> None:
         with Spool[Entry]() as spool:
             fresh = spool.kept(processed(run, Committed(), lambda file, records, skipped: run.stats.count_read(file, records, skipped)))
             decided = decide(run, spool.values, fresh)
+            run.interrupts.check()
             stage = "writing the output"
             write_outputs(run, spool.values, decided)
     except KeyboardInterrupt:
@@ -165,7 +207,7 @@ def processed(run: _Run, done: Committed, on_file_read: Callable[[int, int, Coun
         steps = run.plan.document_steps
         entries = run.clock.timed("clean", tagged(lambda items: run_document_steps(items, steps, config.jobs, config.time_limit),
                                                   entries))
-    entries = announced(entries, run.on_reject)
+    entries = run.interrupts.checked(announced(entries, run.on_reject))
     if run.bar is not None:
         run.bar.advance(done.records)
         entries = run.bar.track(entries, then="clustering" if run.plan.corpus_steps else "")

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import os
 import random
 import re
 import signal
@@ -134,3 +135,18 @@ def test_a_dedup_run_keeps_no_checkpoint_and_resume_runs_it_again(tmp_path: Path
         assert result.exit_code == 0, result.output
         assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
         assert "records in: 40, out: 40" in result.stderr and "resumed" not in result.stderr
+
+
+class InterruptedWhileFinalised:
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the handler runs here, where Python drops what it raises
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_that_python_drops_in_a_finaliser_still_stops_the_run() -> None:
+    with local_engine.KeptInterrupts() as interrupts:
+        del_now = InterruptedWhileFinalised()
+        del del_now  # "Exception ignored in ... __del__": the KeyboardInterrupt itself is lost
+        with pytest.raises(KeyboardInterrupt):
+            list(interrupts.checked(range(3)))
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
