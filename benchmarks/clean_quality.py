@@ -92,7 +92,8 @@ def print_junk(junk: dict[str, dict[str, float]]) -> None:
 
 def fold_task(mode: str, data: Path, fold: int) -> dict[int, str]:
     """One fold of the cross-validation, in a process of its own (the pages come from the cache)."""
-    return trainer.fold_predictions(trainer.all_pages(mode, data), trainer.trainer_of(mode), FOLDS, fold)
+    sets = trainer.all_pages(mode, data)
+    return trainer.fold_predictions(sets, trainer.fold_model(sets, trainer.trainer_of(mode), FOLDS, fold), FOLDS, fold)
 
 
 def system_task(system: str, mode: str, path: Path, limit: int | None) -> tuple[list[str], float]:

@@ -4,6 +4,7 @@
     python benchmarks/train_line_model.py --no-write      # cross-validate only
     python benchmarks/train_line_model.py --models html   # one model (the other is kept as it is)
     python benchmarks/train_line_model.py --no-cross-validate  # fit and write only
+    python benchmarks/train_line_model.py --no-write --train-sets scrapinghub readability  # a learning-curve point
 
 Two models: "text" judges the lines of a scraped page's text (``page_text``),
 "html" the visible blocks of its HTML, with DOM and trafilatura features.
@@ -20,13 +21,17 @@ HTML blocks each gold 4-gram is matched once, so a second copy of the
 article's text on the page (a hidden duplicate, a repeated lead) is not
 article: the metric counts it as extra text.
 
-The shipped models are fitted on scrapinghub and readability only
-(``SHIPPED_SETS``: the page model is calibrated on wcxb-dev as they clean it).
+The shipped models are fitted on all three sets. The page model
+(``train_page_model.py``) reads wcxb-dev as the same folds' models clean it
+(``fold_models``), so its calibration never sees a page cleaned by a model
+that saw the page's site.
 
 Honest numbers: every score printed is on pages the model did not see:
 k-fold over the three sets together, grouped by host, so one site's
 template is never on both sides. The switch cost of the smoothing is chosen
-inside the training folds only.
+inside the training folds only. ``--train-sets`` fits the fold models on
+some sets' pages only and scores all sets' held-out folds as before: more
+training sites against fewer, on the same unseen pages.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleanews.bench import score_text, summarise
+from cleanews.bench import score_text, summarise, word_f1
 from cleanews.clean.block_features import HTML_FEATURE_NAMES, block_matrix
 from cleanews.clean.blocks import Block
 from cleanews.clean.features import FEATURE_NAMES, line_features
@@ -64,11 +69,6 @@ from cleanews.clean.model import MODEL_FILE, LineModel, load_models
 DATA = Path("/work/shared/data/clean")
 CACHE = Path("/tmp/quality-cache")
 SETS = ("scrapinghub", "readability", "wcxb-dev")
-# The sets the shipped models are fitted on. wcxb-dev is cross-validated
-# with the others but kept out of the shipped fit: the page model's
-# confidence is calibrated on wcxb-dev as the shipped line models clean it,
-# which is honest only on pages they never saw.
-SHIPPED_SETS = ("scrapinghub", "readability")
 WORD = re.compile(r"\w+")
 L2 = 1.0  # ridge penalty on standardised weights
 # Raw pages begin and end with navigation: starting inside the article costs this.
@@ -248,34 +248,43 @@ def f1_of(pages: Sequence[Page], model: LineModel) -> float:
 
 
 def report(title: str, pages: Sequence[Page], predictions: Sequence[str]) -> None:
-    s = summarise([score_text(text, page.gold) for text, page in zip(predictions, pages, strict=False)])
-    print(f"{title:<44} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  docF1 {s.mean_doc_f1:.3f}  ({s.documents} pages)")
+    s = summarise([score_text(text, page.gold) for text, page in zip(predictions, pages, strict=True)])
+    words = float(np.mean([word_f1(text, page.gold) for text, page in zip(predictions, pages, strict=True)]))
+    print(f"{title:<44} P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}  docF1 {s.mean_doc_f1:.4f}  wordF1 {words:.4f}  ({s.documents} pages)")
+
+
+def fold_of(group: str, folds: int) -> int:
+    """The fold of a host group (by its hash): the same in every script that splits by host."""
+    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % folds
 
 
 def grouped_folds(pages: Sequence[Page], folds: int) -> list[list[int]]:
-    """Page indices per fold; all pages of a group land in the same fold (by group hash)."""
+    """Page indices per fold; all pages of a group land in the same fold."""
     out: list[list[int]] = [[] for _ in range(folds)]
     for index, page in enumerate(pages):
-        out[int(hashlib.sha256(page.group.encode()).hexdigest(), 16) % folds].append(index)
+        out[fold_of(page.group, folds)].append(index)
     return out
 
 
-def cross_validated_predictions(
-    sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int
-) -> dict[str, list[str]]:
-    """Each page of each set cleaned by a model trained in ``folds`` folds grouped by host: it never saw the page's site."""
+def cross_validated_predictions(sets: dict[str, list[Page]], models: Sequence[LineModel]) -> dict[str, list[str]]:
+    """Each page of each set cleaned by its fold's model (``fold_models``): one that never saw the page's site."""
     predictions: dict[int, str] = {}
-    for fold in range(folds):
-        predictions.update(fold_predictions(sets, make, folds, fold))
+    for fold, model in enumerate(models):
+        predictions.update(fold_predictions(sets, model, len(models), fold))
     return by_set(sets, predictions)
 
 
-def fold_predictions(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int, fold: int) -> dict[int, str]:
-    """The pages of one fold (by index over all sets in order), cleaned by a model trained on the other folds."""
+def fold_model(
+    sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int, fold: int, train_sets: Sequence[str] = SETS
+) -> LineModel:
+    """The model of one fold: fitted on the pages of ``train_sets`` outside it."""
+    return make([page for name in train_sets for page in sets[name] if fold_of(page.group, folds) != fold])
+
+
+def fold_predictions(sets: dict[str, list[Page]], model: LineModel, folds: int, fold: int) -> dict[int, str]:
+    """The pages of one fold (by index over all sets in order), cleaned by ``model`` (trained on the other folds)."""
     pages = [page for pages in sets.values() for page in pages]
-    held = grouped_folds(pages, folds)[fold]
-    model = make([page for i, page in enumerate(pages) if i not in set(held)])
-    return {i: predict(pages[i], model) for i in held}
+    return {i: predict(pages[i], model) for i in grouped_folds(pages, folds)[fold]}
 
 
 def by_set(sets: dict[str, list[Page]], predictions: dict[int, str]) -> dict[str, list[str]]:
@@ -283,9 +292,31 @@ def by_set(sets: dict[str, list[Page]], predictions: dict[int, str]) -> dict[str
     return {name: [next(texts) for _ in pages] for name, pages in sets.items()}
 
 
-def cross_validate(sets: dict[str, list[Page]], make: Callable[[Sequence[Page]], LineModel], folds: int) -> None:
-    for name, texts in cross_validated_predictions(sets, make, folds).items():
-        report(f"score {name}, {folds}-fold by host", sets[name], texts)
+def _fit_fold(mode: str, data: Path, cache: Path, folds: int, train_sets: Sequence[str], fold: int) -> LineModel:
+    return fold_model(all_pages(mode, data, cache), trainer_of(mode), folds, fold, train_sets)
+
+
+def fold_models(mode: str, data: Path, cache: Path, jobs: int, folds: int, train_sets: Sequence[str] = SETS) -> list[LineModel]:
+    """``mode``'s model of each host-grouped fold, fitted on ``jobs`` processes and cached in ``cache``.
+
+    The page model's training reads wcxb-dev as these models clean it, so
+    both scripts fit them once; the cache is keyed by the data and the code
+    that builds and fits.
+    """
+    path = cache / f"folds-{mode}-{folds}-{'+'.join(train_sets)}-{training_digest(data)}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    all_pages(mode, data, cache, jobs)  # built (or read) once, before the folds share them
+    with ProcessPoolExecutor(jobs) as pool:
+        models = list(pool.map(functools.partial(_fit_fold, mode, data, cache, folds, tuple(train_sets)), range(folds)))
+    path.write_bytes(pickle.dumps(models))
+    return models
+
+
+def cross_validate(sets: dict[str, list[Page]], models: Sequence[LineModel], train_sets: Sequence[str] = SETS) -> None:
+    trained = "" if tuple(train_sets) == SETS else f", trained on {'+'.join(train_sets)}"
+    for name, texts in cross_validated_predictions(sets, models).items():
+        report(f"score {name}, {len(models)}-fold by host{trained}", sets[name], texts)
 
 
 def model_json(model: LineModel, trained_on: str) -> dict:
@@ -304,14 +335,24 @@ def model_json(model: LineModel, trained_on: str) -> dict:
 
 def data_digest(data: Path) -> str:
     digest = hashlib.sha256()
-    for name in SHIPPED_SETS:
+    for name in SETS:
         digest.update((data / f"{name}.jsonl.gz").read_bytes())
     return digest.hexdigest()[:16]
 
 
+def training_digest(data: Path) -> str:
+    """The data, this script and the cleaner's code (but page.py, which no line model reads): what a fitted fold model depends on."""
+    digest = hashlib.sha256(data_digest(data).encode())
+    clean = Path(__file__).resolve().parent.parent / "cleanews" / "clean"
+    for path in (Path(__file__).resolve(), *sorted(clean.glob("*.py"))):
+        if path.name != "page.py":
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 MODELS: dict[str, tuple[Callable[[str, Sequence[dict]], list[Page]], float, str]] = {
-    "text": (text_pages, TEXT_EDGE_COST, "scrapinghub+readability page_text"),
-    "html": (html_pages, HTML_EDGE_COST, "scrapinghub+readability html blocks"),
+    "text": (text_pages, TEXT_EDGE_COST, "scrapinghub+readability+wcxb-dev page_text"),
+    "html": (html_pages, HTML_EDGE_COST, "scrapinghub+readability+wcxb-dev html blocks"),
 }
 
 
@@ -364,15 +405,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", choices=sorted(MODELS), default=list(MODELS))
     parser.add_argument("--no-write", action="store_true", help="cross-validate only")
     parser.add_argument("--no-cross-validate", action="store_true", help="fit and write only")
+    parser.add_argument("--train-sets", nargs="+", choices=SETS, default=list(SETS),
+                        help="the sets whose pages train the fold models (all sets are scored); the shipped fit uses all")
     args = parser.parse_args(argv)
     written = dict(load_models())
     for model_name in args.models:
         print(f"model {model_name!r}")
         sets = all_pages(model_name, args.data, args.cache, args.jobs)
-        make = trainer_of(model_name)
         if not args.no_cross_validate:
-            cross_validate(sets, make, args.folds)
-        written[model_name] = model_json(make([page for name in SHIPPED_SETS for page in sets[name]]), MODELS[model_name][2])
+            cross_validate(sets, fold_models(model_name, args.data, args.cache, args.jobs, args.folds, args.train_sets), args.train_sets)
+        written[model_name] = model_json(trainer_of(model_name)([page for pages in sets.values() for page in pages]), MODELS[model_name][2])
     if not args.no_write:
         write_models(written, data_digest(args.data))
     return 0
@@ -392,4 +434,8 @@ def write_models(models: dict[str, dict], digest: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the imported module, so the cached pages pickle as train_line_model.Page, which
+    # clean_quality.py and train_page_model.py (importing this file) can read back.
+    import train_line_model
+
+    sys.exit(train_line_model.main())
