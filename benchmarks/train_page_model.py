@@ -5,10 +5,15 @@
 
 Data: the WCXB development split (``wcxb-dev.jsonl.gz`` in --data; WCXB, a
 2026 web-content extraction benchmark, CC-BY-4.0), whose pages carry a
-``page_type``; WCXB's ``collection`` counts as ``listing``. Each page is
-cleaned once in both modes with the shipped line models (which never saw
-wcxb-dev), and what the page models read of it is cached in --cache, so
-later runs only refit.
+``page_type``; WCXB's ``collection`` counts as ``listing``. The shipped
+line models saw wcxb-dev, so each page is cleaned once in both modes by
+out-of-fold line models instead: the models of ``train_line_model.py``'s
+host-grouped folds, each fitted on the other folds of all three sets
+(their pages built, or read, in --cache), so a page's cleaning, its F1 and
+its confidence are those of a site the line models never saw, as on a
+user's pages. What the page models read of each page is cached in --cache,
+keyed by the data and the cleaner's code (not ``page.py``: its features
+are computed from the cached views at fit time), so later runs only refit.
 
 - page type: softmax regression;
 - confidence: ridge regression of the cleaned text's word F1 (bag of
@@ -33,15 +38,18 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from cleanews.bench import word_f1
 from cleanews.clean import clean_body
+from cleanews.clean.model import LineModel
 from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_MODEL_FILE, PAGE_TYPES, PageView
 from cleanews.config import CleanConfig
 from cleanews.document import Document
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import train_line_model as line_trainer  # noqa: E402  (the sibling training script: its folds and models)
 
 DATA = Path("/work/shared/data/clean")
 CACHE = Path("/tmp/quality-cache")
@@ -59,15 +67,25 @@ def page_type_label(record: dict) -> str:
 
 
 def host(record: dict) -> str:
-    return urlsplit(record.get("url") or "").netloc.removeprefix("www.") or record["id"]
+    return line_trainer.host_group(SET, record)
 
 
-def view_of(record: dict) -> dict[str, tuple[PageView, float]]:
-    """Both modes' page views of one record and the word F1 of each mode's cleaned text."""
+def fold_of(group: str) -> int:
+    return line_trainer.fold_of(group, FOLDS)
+
+
+def fold_line_models(data: Path, cache: Path, jobs: int) -> list[dict[str, LineModel]]:
+    """Per fold, both modes' line models fitted on the pages of all three sets outside it (``train_line_model.fold_models``)."""
+    per_mode = {mode: line_trainer.fold_models(mode, data, cache, jobs, FOLDS) for mode in MODES}
+    return [{mode: models[fold] for mode, models in per_mode.items()} for fold in range(FOLDS)]
+
+
+def view_of(record: dict, models: dict[str, LineModel]) -> dict[str, tuple[PageView, float]]:
+    """Both modes' page views of one record, cleaned with ``models``, and the word F1 of each mode's cleaned text."""
     out = {}
     for mode, doc in (("html", Document(id=record["id"], text="", html=record["html"], url=record["url"])),
                       ("text", Document(id=record["id"], text=record["page_text"], url=record["url"]))):
-        cleaned, view = clean_body(doc, CleanConfig(mode=mode))
+        cleaned, view = clean_body(doc, CleanConfig(mode=mode), models[mode])
         out[mode] = (view, word_f1(cleaned.text, record["gold"]))
     return out
 
@@ -81,19 +99,22 @@ def read_records(data: Path) -> Iterator[dict]:
 def cached_pages(data: Path, cache: Path, jobs: int, cached_only: bool = False) -> list[dict]:
     """Per page: type, host and both modes' views and F1, each computed once and appended to ``cache``.
 
+    Each page is cleaned by the line models of its fold (``fold_line_models``).
     Pages are cleaned in a fixed shuffled order (by a hash of the id), so an
     interrupted run leaves a sample of every type, and the next run goes on
     where it stopped; ``cached_only`` fits on what is there.
     """
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"{SET}-pages.pickle"
+    # The views depend on what the fold models do: the data and the cleaner's code, but page.py.
+    path = cache / f"{SET}-pages-{line_trainer.training_digest(data)}.pickle"
     pages = list(read_cache(path))
     if cached_only:
         return pages
+    models = fold_line_models(data, cache, jobs)
     done = {page["id"] for page in pages}
     records = sorted((r for r in read_records(data) if r["id"] not in done), key=lambda r: hashlib.sha256(r["id"].encode()).digest())
+    judges = [models[fold_of(host(record))] for record in records]
     with ProcessPoolExecutor(jobs) as pool, path.open("ab") as out:
-        for record, views in zip(records, pool.map(view_of, records, chunksize=4), strict=True):
+        for record, views in zip(records, pool.map(view_of, records, judges, chunksize=4), strict=True):
             page = {"type": page_type_label(record), "group": host(record), "id": record["id"], **views}
             pickle.dump(page, out)
             out.flush()
@@ -188,10 +209,6 @@ def predict(model: dict, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     estimates = design @ model["confidence_weights"] + model["confidence_bias"]
     knots = np.array(model["calibration"])
     return types, np.clip(np.interp(estimates, knots[:, 0], knots[:, 1]), 0.0, 1.0)
-
-
-def fold_of(group: str) -> int:
-    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % FOLDS
 
 
 def cross_validate(matrix: np.ndarray, labels: np.ndarray, f1: np.ndarray, groups: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cleanews.clean.encoding import repair
 from cleanews.clean.lines import LineResult, clean_judged_lines, clean_lines
-from cleanews.clean.model import MODEL_FEATURES, load_model
+from cleanews.clean.model import MODEL_FEATURES, LineModel, load_model
 from cleanews.clean.stopwords import load_stopwords
 from cleanews.config import CleanConfig
 from cleanews.document import CleanedDocument, Cleaning, Document
@@ -75,15 +75,20 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Clean
     return cleaned.replace(page_type=models.page_type(features), cleaning=cleaning)
 
 
-def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[CleanedDocument, PageView]:
-    """The cleaned document (without page type and confidence) and what the page models read of it."""
+def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG, model: LineModel | None = None) -> tuple[CleanedDocument, PageView]:
+    """The cleaned document (without page type and confidence) and what the page models read of it.
+
+    ``model`` judges the lines instead of the shipped line model of the mode
+    used (training the page model: a line model that never saw the page's site).
+    """
     from cleanews.clean.page import NO_DOM, PageView, text_blocks
 
     if not doc.text.strip() and not (doc.html or "").strip():
         raise RecordError(doc.source or doc.id or "<text>", "empty record: no text or HTML to clean")
     use_html = config.mode == "html" or (config.mode == "auto" and bool(doc.html and doc.html.strip()))
+    judge = (model if model is not None else load_model("html" if use_html else "text")) if config.line_model else None
     if use_html:
-        result, metadata, repaired, page = clean_page(doc.html or "", doc.url, doc.title, config)
+        result, metadata, repaired, page = clean_page(doc.html or "", doc.url, doc.title, config, judge)
         blocks, dom = page.blocks or text_blocks("\n".join(page.lines)), page.dom
     else:
         text, repaired = repair(doc.text, config.uncurl_quotes) if config.fix_encoding else (doc.text, False)
@@ -92,7 +97,7 @@ def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[Cle
             detect_title=config.detect_title,
             drop_repeats=config.drop_repeated_lines,
             known_title=doc.title,
-            model=load_model("text") if config.line_model else None,
+            model=judge,
         )
         metadata, blocks, dom = {}, text_blocks(text), NO_DOM
     found = {**metadata, "title": metadata.get("title") or result.title, "url": metadata.get("url") or result.url,
@@ -104,8 +109,10 @@ def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> tuple[Cle
     return cleaned, PageView("html" if use_html else "text", tuple(blocks), body, cleaned.url, dom)
 
 
-def clean_page(html: str, url: str | None, title: str | None, config: CleanConfig) -> tuple[LineResult, dict[str, str | None], bool, JudgedPage]:
-    """An HTML page's cleaned lines, its metadata, whether encoding was repaired, and the page as read.
+def clean_page(
+    html: str, url: str | None, title: str | None, config: CleanConfig, model: LineModel | None
+) -> tuple[LineResult, dict[str, str | None], bool, JudgedPage]:
+    """An HTML page's cleaned lines, its metadata, whether encoding was repaired, and the page as read (``model``: None, trafilatura's lines).
 
     In HTML the title comes from the page's metadata, not from the body; an
     extractor already drops repeated page parts, and a line that repeats in
@@ -116,7 +123,7 @@ def clean_page(html: str, url: str | None, title: str | None, config: CleanConfi
         read_page,
     )
 
-    page = read_page(html, url, load_model("html") if config.line_model else None)
+    page = read_page(html, url, model)
     extracted = page.extracted
     headline = page_headline(extracted.title, page.blocks, extracted.document_title)
     metadata = {"title": headline, "url": extracted.url, "date": extracted.date, "author": extracted.author}
