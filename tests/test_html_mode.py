@@ -13,7 +13,7 @@ from cleanews.clean.block_features import (
     earlier_copy,
 )
 from cleanews.clean.blocks import page_blocks
-from cleanews.clean.html import judge_blocks
+from cleanews.clean.html import hidden_copies, judge_blocks
 from cleanews.clean.model import LineModel, load_model
 
 PARAGRAPHS = {
@@ -271,5 +271,20 @@ def test_teasers_with_cut_off_summaries_are_not_added_back() -> None:
         html = (f'<html lang="{lang}"><head><title>Library to close</title></head><body><div class="content">'
                 "<article><h1>Library to close</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[lang]) + "</article>"
                 f'<div class="latest"><ul>{items}</ul></div></div></body></html>')
+        doc = clean_html(html, url="https://example.org/a/library")
+        assert doc.text.split("\n") == PARAGRAPHS[lang], lang
+
+
+def test_a_hidden_copy_of_the_story_is_left_out() -> None:
+    # The article, then the same story again in hidden nodes (an app's template, an AMP copy): the reader sees it once.
+    for lang in ("en", "de"):
+        story = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[lang])
+        copy = " ".join(PARAGRAPHS[lang])
+        html = (f'<html lang="{lang}"><head><title>Library to close</title></head><body><div class="content">'
+                f"<article><h1>Library to close</h1>{story}</article>"
+                f'<div style="display:none"><div>{copy}</div></div><div hidden><div>{copy}</div></div></div></body></html>')
+        blocks = page_blocks(html)
+        copies = hidden_copies(block_matrix(blocks, copy), np.array([len(block.text.split()) for block in blocks], dtype=float))
+        assert [block.text == copy for block in blocks] == copies.tolist(), lang
         doc = clean_html(html, url="https://example.org/a/library")
         assert doc.text.split("\n") == PARAGRAPHS[lang], lang

@@ -37,6 +37,8 @@ from cleanews.clean.page import NO_DOM, DomCounts, dom_counts
 from cleanews.clean.rules import MODEL_RULE_PREFIX
 
 _EXTRACTOR_COLUMN = HTML_FEATURE_NAMES.index("extractor")
+_HIDDEN_COLUMN = HTML_FEATURE_NAMES.index("hidden")
+_EARLIER_COPY_COLUMN = HTML_FEATURE_NAMES.index("earlier_copy")
 _APART_COLUMNS = [HTML_FEATURE_NAMES.index(name) for name in APART_FEATURES]
 
 
@@ -180,6 +182,27 @@ def teaser_summary(block: Block) -> bool:
     return block.link_density > 0 and _TRUNCATED.search(block.text) is not None
 
 
+# A hidden copy: a hidden block of at least this many words, this share of whose 4-grams appeared higher on the page.
+HIDDEN_COPY_WORDS = 25
+HIDDEN_COPY_SHARE = 0.8
+
+
+def hidden_copies(matrix: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Hidden blocks that repeat text shown higher on the page (a story's hidden second and third copies).
+
+    The 'extractor' feature matches trafilatura's 4-grams wherever they
+    occur, so a hidden copy of the article counts as kept as much as the
+    article; the reader sees one copy, and so does the gold text. Set on
+    the shared pages: a copy of 25 words or more, 80% seen before (the
+    4-grams across the joins of the paragraphs it repeats are new), is
+    hidden junk on every page of scrapinghub and readability that has one
+    (4,132 and 300 words, none of the gold's) and mostly on wcxb-dev's
+    (17,719 words against 2,566 of the gold's), while shorter hidden
+    repeats are often a collapsed section's headings ('• Total').
+    """
+    return (matrix[:, _HIDDEN_COLUMN] > 0) & (matrix[:, _EARLIER_COPY_COLUMN] >= HIDDEN_COPY_SHARE) & (sizes >= HIDDEN_COPY_WORDS)
+
+
 def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
     """The blocks trafilatura or the classifier kept, with the classifier's verdict on each.
 
@@ -191,7 +214,9 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
     - a block trafilatura left out comes back only when nothing sets it
       apart from the article (``APART_FEATURES``: navigation, footer,
       figure, a comment or related box, a hidden node, ...; or it is a
-      teaser, ``teaser_summary``).
+      teaser, ``teaser_summary``);
+    - a hidden copy of text higher on the page (``hidden_copies``) counts
+      as left out, whatever trafilatura's 4-grams say.
 
     A kept block the classifier removes is recorded as ``model:<feature>``
     (the feature that argued most against it).
@@ -200,7 +225,7 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
         return (), ()
     log_odds = model.log_odds(matrix)
     sizes = np.array([len(block.text.split()) for block in blocks], dtype=float)
-    in_extractor = matrix[:, _EXTRACTOR_COLUMN] >= EXTRACTOR_KEPT
+    in_extractor = (matrix[:, _EXTRACTOR_COLUMN] >= EXTRACTOR_KEPT) & ~hidden_copies(matrix, sizes)
     apart = matrix[:, _APART_COLUMNS].any(axis=1) | np.array([teaser_summary(block) for block in blocks], dtype=bool)
     keep = model.decode(log_odds, sizes)
     keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
