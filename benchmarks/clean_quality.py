@@ -8,12 +8,12 @@ For each data set (JSONL records with ``html``, ``page_text`` and ``gold``):
 
 - html mode: cleanews on the HTML next to trafilatura alone (``extract`` with
   default settings, no cleaning after). The shipped line models were
-  fitted on scrapinghub and readability, so on those two its row is not an
-  honest one (on wcxb-dev it is held out); the honest row follows it: the
-  same cleaner with line models trained in 5 folds grouped by host over
-  the three sets together (``train_line_model.py``: each page scored by a
-  model that saw no page of its site). ``--no-cross-validate`` skips it
-  (it retrains; the pages are cached in /tmp/quality-cache);
+  fitted on all three sets, so its row is not an honest one; the honest
+  row follows it: the same cleaner with line models trained in 5 folds
+  grouped by host over the three sets together (``train_line_model.py``:
+  each page scored by a model that saw no page of its site).
+  ``--no-cross-validate`` skips it (it retrains; the pages are cached in
+  /tmp/quality-cache);
 - text mode: cleanews on ``page_text`` (what a naive scraper gets) next to
   that text unchanged, the same 5-fold row, and trafilatura on the HTML
   for reference.

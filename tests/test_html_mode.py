@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cleanews import clean_html
+from cleanews.clean import clean_body
 from cleanews.clean.block_features import (
     APART_FEATURES,
     HTML_FEATURE_NAMES,
@@ -15,6 +16,8 @@ from cleanews.clean.block_features import (
 from cleanews.clean.blocks import page_blocks
 from cleanews.clean.html import hidden_copies, judge_blocks
 from cleanews.clean.model import LineModel, load_model
+from cleanews.config import CleanConfig
+from cleanews.document import Document
 
 PARAGRAPHS = {
     "en": [
@@ -288,3 +291,13 @@ def test_a_hidden_copy_of_the_story_is_left_out() -> None:
         assert [block.text == copy for block in blocks] == copies.tolist(), lang
         doc = clean_html(html, url="https://example.org/a/library")
         assert doc.text.split("\n") == PARAGRAPHS[lang], lang
+
+
+def test_clean_body_judges_with_the_line_model_it_is_given() -> None:
+    # The page model is trained on pages cleaned by out-of-fold line models: clean_body must use the one it gets.
+    doc = Document(id="library", text="", html=news_page(PARAGRAPHS["en"]), url="https://example.org/a/library")
+    shipped, _ = clean_body(doc, CleanConfig(mode="html"))
+    assert shipped.text.split("\n") == PARAGRAPHS["en"]
+    doubtful, _ = clean_body(doc, CleanConfig(mode="html"), constant_model(-2.0, removal_margin=1.0))
+    assert len(doubtful.text.split("\n")) < len(PARAGRAPHS["en"])
+    assert any(removed.rule.startswith("model:") for removed in doubtful.cleaning.removed)
