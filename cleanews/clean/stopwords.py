@@ -91,16 +91,21 @@ class StopWords:
 
 @functools.cache
 def load_stopwords() -> StopWords:
-    """All of jusText's stop lists, loaded once per process (about 0.1 s) and never changed."""
+    """All of jusText's stop lists, loaded once per process (about 0.1 s) and never changed.
+
+    The word -> languages index is built in bulk (every word of every list in
+    one sequence, numbered by one dict, grouped by one stable sort), not
+    word by word: that cost a process 0.3 s of CPU at its start.
+    """
     lists = {name: read_stoplist(name) for name in justext.get_stoplists()}
     names = tuple(sorted(lists))
-    languages: dict[str, list[int]] = {}
-    for index, name in enumerate(names):
-        for word in lists[name]:
-            languages.setdefault(word, []).append(index)
-    word_ids = {word: index for index, word in enumerate(languages)}
-    offsets = np.cumsum([0, *map(len, languages.values())])
-    language_ids = np.array([index for indices in languages.values() for index in indices], dtype=np.int64)
+    words = [word for name in names for word in lists[name]]  # by language, in name order
+    word_ids = dict(zip(dict.fromkeys(words), itertools.count()))
+    ids = np.fromiter(map(word_ids.__getitem__, words), dtype=np.int64, count=len(words))
+    languages = np.repeat(np.arange(len(names), dtype=np.int64), [len(lists[name]) for name in names])
+    # Each word's languages together, in name order (a stable sort keeps it).
+    language_ids = languages[np.argsort(ids, kind="stable")]
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(word_ids)))])
     return StopWords(lists, names, word_ids, offsets, language_ids)
 
 
