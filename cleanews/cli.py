@@ -33,7 +33,6 @@ from cleanews.document import Reject
 from cleanews.errors import CleanewsError, OutputClash, ResumeError, RunInterrupted
 from cleanews.local_engine import run_corpus
 from cleanews.progress import terminal_progress
-from cleanews.report import bench_report, run_report, write_page
 from cleanews.stats import Stats
 from cleanews.streams import format_size, parse_size
 
@@ -313,6 +312,8 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
     outputs = bench_outputs(cases, names, CleanConfig(mode=mode), jobs=jobs or all_cores())
     results = score_outputs(cases, outputs)
     if html_path is not None:
+        from cleanews.report import bench_report, write_page  # here: the page code costs every other command's start
+
         write_page(html_path, bench_report(cases, outputs, results, golden))
     summaries = {name: summarise(scores) for name, scores in results.items()}
     if output_format == "json":
@@ -344,6 +345,8 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
               help="Largest duplicate clusters shown side by side.")
 def report(output_jsonl: str, html_path: str, max_documents: int, max_clusters: int) -> None:
     """Write a page to review a run: removed lines struck through with their rule, duplicates side by side."""
+    from cleanews.report import run_report, write_page  # here: the page code costs every other command's start
+
     config = RunReportConfig(max_documents=max_documents, max_clusters=max_clusters)
     try:
         page = run_report(output_jsonl, config, on_reject=lambda reject: click.echo(f"skipped {reject.source}: {reject.reason}", err=True))
