@@ -31,7 +31,7 @@ the median: HTML against trafilatura, the default --jobs against one worker.
 
 Then, in one process, where HTML mode's time goes: CPU milliseconds per page
 of each part (parse, block walk, trafilatura with its fallback where it runs,
-the metadata, the block features, the whole ``clean_html``), next to
+the metadata, the block features, what is left after the classifier, the whole ``clean_html``), next to
 ``trafilatura.extract`` alone, page by page in turn.
 
 Text mode's documents per second per core are then measured in one process
@@ -173,9 +173,11 @@ def html_parts(pages: Path) -> None:
         extracted = timed("  trafilatura (+ fallback where needed) + metadata", extract, tree, url, words)
         timed("    of which metadata", page_metadata, tree, url)
         timed("  block features", block_matrix, blocks, extracted.text)
+    parts = ("  parse", "  block walk", "  trafilatura (+ fallback where needed) + metadata", "  block features")
+    totals["  after the classifier (the whole less the parts above)"] = totals["clean_html, whole"] - sum(totals[name] for name in parts)
     print(f"where HTML mode's time goes, CPU ms per page ({len(records)} pages, one process)")
     for name, seconds in totals.items():
-        print(f"  {name:<52} {1000 * seconds / len(records):6.1f}")
+        print(f"  {name:<56} {1000 * seconds / len(records):6.1f}")
 
 
 def unchanged(doc: Any) -> Any:
