@@ -85,6 +85,8 @@ def view_of(record: dict, models: dict[str, LineModel]) -> dict[str, tuple[PageV
     out = {}
     for mode, doc in (("html", Document(id=record["id"], text="", html=record["html"], url=record["url"])),
                       ("text", Document(id=record["id"], text=record["page_text"], url=record["url"]))):
+        if not (doc.text.strip() or (doc.html or "").strip()):
+            continue  # a page saved without its text (21 wcxb-dev forum pages): a run rejects it as empty, so no view
         cleaned, view = clean_body(doc, CleanConfig(mode=mode), models[mode])
         out[mode] = (view, word_f1(cleaned.text, record["gold"]))
     return out
@@ -267,11 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="cross-validate only")
     parser.add_argument("--cached-only", action="store_true", help="fit on the pages cached so far (of an interrupted run)")
     args = parser.parse_args(argv)
-    pages = cached_pages(args.data, args.cache, args.jobs, args.cached_only)
-    labels = np.array([PAGE_TYPES.index(page["type"]) for page in pages])
-    groups = [page["group"] for page in pages]
+    all_pages = cached_pages(args.data, args.cache, args.jobs, args.cached_only)
     models = {}
     for mode in MODES:
+        pages = [page for page in all_pages if mode in page]
+        labels = np.array([PAGE_TYPES.index(page["type"]) for page in pages])
+        groups = [page["group"] for page in pages]
         matrix = np.array([page[mode][0].features() for page in pages])
         f1 = np.array([page[mode][1] for page in pages])
         types, confidence = cross_validate(matrix, labels, f1, groups)

@@ -147,3 +147,19 @@ def test_the_review_page_holds_the_least_confident_first(tmp_path: Path) -> None
     data = page_data(page)
     assert [doc["id"] for doc in data["docs"]] == ["d1", "d3", "d0"]
     assert [doc["index"] for doc in data["docs"]] == [1, 3, 0]
+
+
+def test_url_words_and_declared_facts_name_the_kind_of_page() -> None:
+    forum = page_feature_dict([], "", "https://community.example.org/t/how-do-i-reset-it/4821")
+    assert forum["url_says_forum"] == forum["host_says_forum"] == forum["url_last_numeric"] == 1.0
+    assert forum["url_says_article"] == 0.0
+    # A slug's words are not folder words: a story about a product page is no product page.
+    story = page_feature_dict([], "", "https://example.org/blog/2024/05/the-product-we-did-not-buy/")
+    assert story["url_says_article"] == story["url_trailing_slash"] == 1.0 and story["url_says_product"] == 0.0
+    tree = parse_html('<html><head><meta property="article:published_time" content="2024-05-07">'
+                      '<meta name="author" content="Jane Doe"></head><body><div class="comment-list">'
+                      '<div class="comment reply">Nice.</div></div><p>Text.</p></body></html>')
+    dom = dom_counts(tree)
+    assert dom.facts == {"published", "author"} and dom.class_words["comment"] == 3 and dom.class_words["price"] == 0
+    features = page_feature_dict(list(blocks_of(tree)), "", None, dom)
+    assert features["declares_published"] == 1.0 and features["declares_price"] == 0.0

@@ -75,7 +75,54 @@ _SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$", re.MULTILINE)
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/|$)|(?:19|20)\d{2}-\d{2}-\d{2}")
 _URL_NUMBER = re.compile(r"\d{5,}")
 # Elements counted over the whole tree (many are skipped as blocks).
-COUNTED_TAGS = ("article", "time", "code", "img", "input", "textarea", "form", "h1", "button", "select")
+COUNTED_TAGS = ("article", "time", "code", "img", "input", "textarea", "form", "h1", "button", "select",
+                "pre", "blockquote", "figure", "section", "label", "option", "svg", "dl", "p")
+# Words in the page's class attributes that name a page's parts: templates name
+# them in English whatever the language of the text (as blocks.ROLE_PATTERNS).
+# Counted over all class values at once, so a page pays one regex scan each.
+CLASS_WORDS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "comment": r"comment|repl(?:y|ies)",
+        "post": r"(?<![a-z])posts?(?![a-z])|message|thread",
+        "price": r"price|cart|basket|checkout|sku|add-?to",
+        "card": r"card|tile|grid|teaser|item|product",
+        "pager": r"paginat|pager|paging",
+        "toc": r"(?<![a-z])toc(?![a-z])|table-of-contents|(?<![a-z])docs?(?![a-z])",
+        "author": r"author|byline|avatar|username",
+        "pitch": r"btn|button|cta|hero|pricing|testimonial",
+    }.items()
+}
+# What a page's metadata declares about it (meta tags, microdata, JSON-LD keys).
+_DECLARED_FACTS = {
+    "published": ('//meta[@property="article:published_time"] | //*[@itemprop="datePublished"]', '"datePublished"'),
+    "author": ('//meta[@name="author" or @property="article:author"] | //*[@itemprop="author"] | //*[@rel="author"]',
+               '"author"'),
+    "price": ('//*[@itemprop="price"] | //meta[@property="product:price:amount" or @property="og:price:amount"]',
+              '"price"'),
+}
+# Words of a URL's path (and host) that web software uses for one kind of page
+# (WordPress /category/ and /tag/, Shopify /products/ and /collections/,
+# Discourse /t/, XenForo /threads/, phpBB viewtopic, docs. and forum. hosts).
+URL_WORDS: dict[str, frozenset[str]] = {
+    "article": frozenset("blog blogs news article articles post posts story stories opinion insights magazine press".split()),
+    "listing": frozenset("category categories tag tags topic topics section archive archives search collections "
+                         "collection browse page".split()),
+    "forum": frozenset("forum forums thread threads t discussion discussions questions question community viewtopic "
+                       "showthread boards board comments".split()),
+    "product": frozenset("product products item shop store buy".split()),
+    "documentation": frozenset("docs doc documentation guide guides api reference manual wiki help tutorial tutorials "
+                               "library kb".split()),
+    "service": frozenset("services service solutions solution pricing features about contact platform plans "
+                         "enterprise industries".split()),
+}
+HOST_WORDS: dict[str, frozenset[str]] = {
+    "forum": frozenset("forum forums community discuss discussion answers boards".split()),
+    "documentation": frozenset("docs doc developer developers wiki help support learn api".split()),
+    "product": frozenset("shop store".split()),
+}
+_URL_PAGE_NUMBER = re.compile(r"/page/\d+|[?&](?:page|p|pg)=\d+", re.IGNORECASE)
+_URL_EXTENSION = re.compile(r"\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
 class ModelError(CleanewsError):
@@ -83,26 +130,31 @@ class ModelError(CleanewsError):
 
 
 class DomCounts(NamedTuple):
-    """What the page's tree says beyond its visible blocks: element counts and declared types."""
+    """What the page's tree says beyond its visible blocks: element counts, class words and declared types."""
 
     tags: dict[str, int]
     types: frozenset[str]  # schema.org and og:type names the page declares, lower case
+    class_words: dict[str, int] = {}  # CLASS_WORDS name -> matches in the page's class attributes
+    facts: frozenset[str] = frozenset()  # _DECLARED_FACTS the metadata declares: "published", "author", "price"
 
 
 NO_DOM = DomCounts({}, frozenset())
 
 
 def dom_counts(tree: etree._Element | None) -> DomCounts:
-    """Element counts and declared page types of a parsed page (one pass in C for the counts)."""
+    """Element counts, class words and declared page types of a parsed page (one pass in C for the counts)."""
     if tree is None:
         return NO_DOM
     tags = Counter(element.tag for element in tree.iter(*COUNTED_TAGS))
-    values = [match for script in tree.xpath('//script[@type="application/ld+json"]/text()')
-              for match in _TYPE_VALUE.findall(script)]
+    scripts = "\n".join(tree.xpath('//script[@type="application/ld+json"]/text()'))
+    values = _TYPE_VALUE.findall(scripts)
     values += [value.rsplit("/", 1)[-1] for value in tree.xpath("//@itemtype")]
     values += tree.xpath('//meta[@property="og:type"]/@content')
     names = frozenset(word.lower() for value in values for word in re.findall(r"[A-Za-z]+", value))
-    return DomCounts(dict(tags), names)
+    classes = " ".join(tree.xpath("//@class")).lower()
+    class_words = {name: len(pattern.findall(classes)) for name, pattern in CLASS_WORDS.items()}
+    facts = frozenset(fact for fact, (path, key) in _DECLARED_FACTS.items() if key in scripts or tree.xpath(path))
+    return DomCounts(dict(tags), names, class_words, facts)
 
 
 def _log(value: float) -> float:
@@ -202,6 +254,10 @@ def _url(url: str | None) -> dict[str, float]:
         url, parts = None, urlsplit("")
     segments = [segment for segment in parts.path.split("/") if segment]
     last = segments[-1] if segments else ""
+    # The words of the folders, and the last segment whole (a slug's words say nothing of its kind).
+    words = {word for segment in segments[:-1] for word in re.split(r"[-_.]", segment.lower())}
+    words.add(last.rsplit(".", 1)[0].lower())
+    host_words = set((parts.hostname or "").split(".")[:-2])
     return {
         "url_depth": float(len(segments)),
         "url_root": float(bool(url) and not segments),
@@ -209,12 +265,22 @@ def _url(url: str | None) -> dict[str, float]:
         "url_slug_words": _log(len(re.findall(r"[^\W_]+", last.rsplit(".", 1)[0]))),
         "url_number": float(bool(_URL_NUMBER.search(parts.path))),
         "url_query": float(bool(parts.query)),
+        **{f"url_says_{kind}": float(bool(words & names)) for kind, names in URL_WORDS.items()},
+        **{f"host_says_{kind}": float(bool(host_words & names)) for kind, names in HOST_WORDS.items()},
+        "url_page_number": float(bool(_URL_PAGE_NUMBER.search(f"{parts.path}?{parts.query}"))),
+        "url_extension": float(bool(_URL_EXTENSION.search(last))),
+        "url_trailing_slash": float(bool(segments) and parts.path.endswith("/")),
+        "url_last_numeric": float(last.isdigit()),
+        "url_slug_hyphens": _log(last.count("-")),
     }
 
 
 def _dom(dom: DomCounts) -> dict[str, float]:
     counts = {f"log_{tag}s": _log(dom.tags.get(tag, 0)) for tag in COUNTED_TAGS}
-    return {**counts, **{f"declares_{kind}": float(bool(dom.types & types)) for kind, types in DECLARED_TYPES.items()}}
+    classes = {f"log_class_{name}": _log(dom.class_words.get(name, 0)) for name in CLASS_WORDS}
+    facts = {f"declares_{fact}": float(fact in dom.facts) for fact in _DECLARED_FACTS}
+    types = {f"declares_{kind}": float(bool(dom.types & names)) for kind, names in DECLARED_TYPES.items()}
+    return {**counts, **classes, **facts, **types}
 
 
 def page_feature_dict(blocks: Sequence[Block], kept_text: str, url: str | None, dom: DomCounts = NO_DOM) -> dict[str, float]:
