@@ -82,3 +82,21 @@ def test_a_spanish_lede_after_related_links_stays() -> None:
              "El plan prevé plantar diez mil árboles en los barrios con más calor de la ciudad antes de que termine la legislatura."]
     doc = clean_text("\n".join(["Relacionados", "Sube el precio de la luz", "Huelga de taxis en Barcelona", *story]), CleanConfig(line_model=False))
     assert doc.text == "\n".join(story)
+
+
+def test_a_header_that_names_the_story_starts_a_thread() -> None:
+    """'34 responses to "Headline"', with the first commenter's name glued on (a WordPress page scraped flat)."""
+    header = "3 responses to “Lakeside Grill review” Margaret Ellis says:"
+    assert thread_start([*REVIEW, header, *THREAD[2:]]) == len(REVIEW)
+    assert thread_start([*REVIEW, "12 Kommentare zu „Münster erhöht Gebühren“", *GERMAN_THREAD[1:]]) == len(REVIEW)
+    assert thread_start([*REVIEW, "Responses to the plan came quickly on Monday", *THREAD[1:]]) is None
+
+
+def test_a_lede_shown_as_a_teaser_above_the_story_stays_in_it() -> None:
+    """A repeat is dropped only after a copy that was kept: the teaser copy among the menus went, the story's own stays."""
+    teaser = REVIEW[0]
+    page = "\n".join([*MENU, teaser, "Most read", "Best pizza in town", "Lakeside Grill review: a fine view and a better menu",
+                      *REVIEW, *FOOTER])
+    doc = clean_text(page)
+    assert teaser in doc.text.split("\n")
+    assert "repeated_line" not in [removal.rule for removal in doc.cleaning.removed if removal.line == teaser]

@@ -356,12 +356,17 @@ def caption_runs(kept: list[Line]) -> Iterator[tuple[int, int]]:
 
 
 def mark_repeated_lines(lines: list[Line]) -> None:
-    """Remove later copies of a line; the first copy stays."""
+    """Remove later copies of a kept line; the first kept copy stays.
+
+    A copy already removed does not count: a scraped page often shows a
+    story's lede as a teaser among its menus, and the story's own lede
+    after it is the one to keep.
+    """
     seen: set[str] = set()
     for line in lines:
-        if not line.words:
+        if not line.words or line.rule is not None:
             continue
-        if line.key in seen and line.rule is None:
+        if line.key in seen:
             line.rule = "repeated_line"
         seen.add(line.key)
 
