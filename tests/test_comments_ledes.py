@@ -90,6 +90,7 @@ def test_a_header_that_names_the_story_starts_a_thread() -> None:
     assert thread_start([*REVIEW, header, *THREAD[2:]]) == len(REVIEW)
     assert thread_start([*REVIEW, "12 Kommentare zu „Münster erhöht Gebühren“", *GERMAN_THREAD[1:]]) == len(REVIEW)
     assert thread_start([*REVIEW, "Responses to the plan came quickly on Monday", *THREAD[1:]]) is None
+    assert thread_start([*REVIEW, "300 responses to the survey were positive, the council said.", *THREAD[2:]]) is None
 
 
 def test_a_lede_shown_as_a_teaser_above_the_story_stays_in_it() -> None:

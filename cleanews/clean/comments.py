@@ -34,8 +34,9 @@ _COMMENT_WORD = (r"(?:comments?|responses?|kommentare?|leserkommentare|commentai
                  r"評論|评论|コメント)")
 _HEADER = re.compile(
     rf"^\W*(?:\d[\d.,]*\s*)?(?:reader\s+|user\s+|\w+\s+)?{_COMMENT_WORD}\W*(?:\(?\d[\d.,]*\)?)?\W*$"
-    # 'N responses to "Headline"': the count names the story (the first comment's author may be glued on).
-    rf"|^\W*\d[\d.,]*\s*{_COMMENT_WORD}\s+(?:to|on|zu|für|à|sur|a|para|en|su|op|na|k)\s.{{0,300}}$"
+    # 'N responses to "Headline"': the count names the story in quotes (the first comment's author may be glued on);
+    # unquoted, it is a sentence ('300 responses to the survey were positive.').
+    rf"|^\W*\d[\d.,]*\s*{_COMMENT_WORD}\s+(?:to|on|zu|für|à|sur|a|para|en|su|op|na|k)\s+[\"“„«‘'].{{0,300}}$"
     r"|^\W*(?:leave|post|add|write|join)\s+(?:a|the|your)\s+(?:reply|comment|discussion|response)\b.{0,40}$"
     r"|^\W*(?:kommentar\s+(?:schreiben|verfassen|hinzufügen)|laisser\s+un\s+commentaire|deja\s+(?:un|tu)\s+comentario|"
     r"lascia\s+un\s+commento|deixe\s+(?:um|seu)\s+comentário|napsat\s+komentář|dodaj\s+komentarz)\b.{0,40}$",
