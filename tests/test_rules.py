@@ -27,6 +27,14 @@ def test_rule_names_are_unique_and_explained() -> None:
     assert all(rule.why for rule in RULES)
 
 
+def test_the_same_line_with_another_word_count_is_judged_anew() -> None:
+    """Rules are looked up per line text and word count (remembered across calls): the count still decides."""
+    for label in ("Advertisement", "Anzeige"):
+        assert first_matching_rule(label, 1) == "advertisement"
+        assert first_matching_rule(label, 9) is None  # past the rule's eight words
+        assert first_matching_rule(label, 1) == "advertisement"
+
+
 def test_rules_never_remove_long_lines() -> None:
     long_line = "Sign up for our newsletter " + " ".join(["word"] * 100)
     assert first_matching_rule(long_line, len(re.findall(r"\w+", long_line))) is None

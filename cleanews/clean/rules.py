@@ -446,7 +446,20 @@ def first_matching_rule(line: str, n_words: int) -> str | None:
     True
     """
     tier = bisect.bisect_left(_WORD_LIMITS, n_words)
-    if tier == len(_WORD_LIMITS) or not rule_gates()[tier].may_match(line):
+    return None if tier == len(_WORD_LIMITS) else _gated_rule(line, n_words, tier)
+
+
+# The same line comes back often: an HTML page's block is judged by its
+# features and again by the line rules once kept, a page repeats its menu
+# items, and a site's pages repeat its furniture. A line no rule can take
+# (too long) never reaches the cache.
+RULE_CACHE_LINES = 4096
+
+
+@functools.lru_cache(maxsize=RULE_CACHE_LINES)
+def _gated_rule(line: str, n_words: int, tier: int) -> str | None:
+    """``first_matching_rule`` of a line that some rules' word limits allow (``tier``: the first limit they go up to)."""
+    if not rule_gates()[tier].may_match(line):
         return None
     folded = needle_fold(line)
     for rule in RULES:
