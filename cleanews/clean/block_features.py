@@ -32,7 +32,7 @@ import numpy as np
 
 from cleanews.clean.blocks import HEADING_TAGS, ROLE_PATTERNS, Block
 from cleanews.clean.features import FEATURE_NAMES as LINE_FEATURE_NAMES
-from cleanews.clean.features import line_features, window_sum
+from cleanews.clean.features import line_features, window_sum, words_of_lines
 
 WORD = re.compile(r"\w+")
 # Word n-grams that tie a block to an extractor's output (the benchmark's unit).
@@ -86,7 +86,7 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     if not blocks:
         return np.zeros((0, len(HTML_FEATURE_NAMES)))
     texts = [block.text for block in blocks]
-    words = [block_words(text) for text in texts]
+    words = words_of_lines(texts)  # the whole page at once, not a regex pass a block
     sizes = np.array([len(line) for line in words], dtype=float)
     kept = coverage(words, extracted)
     links = np.array([block.link_density for block in blocks])
@@ -112,13 +112,6 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     }
     dom = np.column_stack([columns[name] for name in BLOCK_FEATURES])
     return np.hstack([line_features(texts, words), dom])
-
-
-def block_words(text: str) -> list[str]:
-    """The casefolded ``\\w+`` words of a text (ASCII text is lowercased whole: the same words, faster)."""
-    if text.isascii():
-        return WORD.findall(text.lower())
-    return [word.casefold() for word in WORD.findall(text)]
 
 
 def has_name(contexts: Sequence[frozenset[str]], name: str) -> np.ndarray:

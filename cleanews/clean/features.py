@@ -272,6 +272,23 @@ class Page:
         return self.per_line(~space), self.per_line(alpha), self.per_line((classes & DIGIT) > 0), upper_initials / np.maximum(alpha_initials, 1)
 
 
+def words_of_lines(texts: Sequence[str]) -> list[list[str]]:
+    """The casefolded ``\\w+`` words of every line (none holds a newline), for the whole page at once: ``lines.words_of`` of each.
+
+    Every character that is not a word character (``\\w``) becomes a space,
+    so str.split yields the ``\\w+`` tokens; casefolding maps each character
+    on its own, so folding the whole page folds every token.
+
+    >>> words_of_lines(["Ünal's 2 cafés,", "", "STRASSE-Straße"])
+    [['ünal', 's', '2', 'cafés'], [], ['strasse', 'strasse']]
+    """
+    page = Page(texts)
+    codes = page.codes
+    spaced = np.where((page.classes & WORD_CHAR) > 0, codes, np.where(codes == ord("\n"), codes, ord(" "))).astype(np.uint32)
+    text = spaced.tobytes().decode("utf-32-le", "surrogatepass")
+    return [line.split() for line in text.casefold().split("\n")[1:]]
+
+
 SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER = (1 << bit for bit in range(11))
 
 

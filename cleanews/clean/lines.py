@@ -18,7 +18,7 @@ import numpy as np
 
 from cleanews.clean.comments import thread_start
 from cleanews.clean.encoding import normalise_line, normalise_text
-from cleanews.clean.features import WORD_CHAR, Page, line_features
+from cleanews.clean.features import line_features, words_of_lines
 from cleanews.clean.model import LineModel
 from cleanews.clean.rules import MODEL_RULE_PREFIX, first_matching_rule, is_caption_shaped, slide_number
 from cleanews.document import Removal
@@ -93,23 +93,6 @@ def split_lines(text: str) -> list[Line]:
     """Non-empty, whitespace-normalised lines with their word tokens."""
     texts = [line for line in normalise_text(text).split("\n") if line]
     return [Line(line, words) for line, words in zip(texts, words_of_lines(texts), strict=True)]
-
-
-def words_of_lines(texts: Sequence[str]) -> list[list[str]]:
-    """``words_of`` of every line (none holds a newline), for the whole page at once.
-
-    Every character that is not a word character (``\\w``) becomes a space,
-    so str.split yields the ``\\w+`` tokens; casefolding maps each character
-    on its own, so folding the whole page folds every token.
-
-    >>> words_of_lines(["Ünal's 2 cafés,", "", "STRASSE-Straße"])
-    [['ünal', 's', '2', 'cafés'], [], ['strasse', 'strasse']]
-    """
-    page = Page(texts)
-    codes = page.codes
-    spaced = np.where((page.classes & WORD_CHAR) > 0, codes, np.where(codes == ord("\n"), codes, ord(" "))).astype(np.uint32)
-    text = spaced.tobytes().decode("utf-32-le", "surrogatepass")
-    return [line.split() for line in text.casefold().split("\n")[1:]]
 
 
 def words_of(line: str) -> list[str]:
