@@ -26,6 +26,7 @@ sites, so they carry over to pages the model was not trained on.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,7 +89,7 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     texts = [block.text for block in blocks]
     words = words_of_lines(texts)  # the whole page at once, not a regex pass a block
     sizes = np.array([len(line) for line in words], dtype=float)
-    kept = coverage(words, extracted)
+    kept = coverage(words, extracted, ["hidden" in block.context for block in blocks])
     links = np.array([block.link_density for block in blocks])
     containers = Containers(blocks)
     main_id, main_depth = main_container(containers, sizes * kept)
@@ -118,22 +119,48 @@ def has_name(contexts: Sequence[frozenset[str]], name: str) -> np.ndarray:
     return np.array([name in names for names in contexts], dtype=float)
 
 
-def coverage(words: Sequence[Sequence[str]], reference: str) -> np.ndarray:
-    """Share of each block's words that lie in a word 4-gram of ``reference``.
+def coverage(words: Sequence[Sequence[str]], reference: str, hidden: Sequence[bool] | None = None) -> np.ndarray:
+    """Share of each block's words that lie in a word 4-gram of ``reference``, each of its 4-grams matched once.
 
     The 4-grams run across block boundaries, so a short block between two
-    kept ones counts as kept when the reference has it in that place.
+    kept ones counts as kept when the reference has it in that place. Each
+    4-gram of the reference covers one place on the page (``match_order``):
+    a second copy of text trafilatura kept once (a caption pieced from the
+    headline, a teaser repeating the lead, a hidden copy) is not what it
+    kept, and the metric counts such a copy as extra text.
     """
-    grams = set(word_grams(WORD.findall(reference.casefold())))
+    unmatched = Counter(word_grams(WORD.findall(reference.casefold())))
     flat = [word for line in words for word in line]
     owner = np.repeat(np.arange(len(words)), [len(line) for line in words])
-    found = np.array([gram in grams for gram in word_grams(flat)], dtype=bool)
+    grams = list(word_grams(flat))
+    in_reference = np.array([gram in unmatched for gram in grams], dtype=bool)
+    hidden_gram = np.asarray(hidden, dtype=bool)[owner[: len(grams)]] if hidden is not None else np.zeros(len(grams), dtype=bool)
+    found = np.zeros(len(grams), dtype=bool)
+    for start in match_order(in_reference, hidden_gram):
+        if unmatched[grams[start]] > 0:
+            unmatched[grams[start]] -= 1
+            found[start] = True
     covered = np.zeros(len(flat), dtype=bool)
     for offset in range(MATCH_GRAM):  # a found gram covers its MATCH_GRAM words
         covered[offset : offset + len(found)] |= found
     totals = np.bincount(owner, minlength=len(words))
     hits = np.bincount(owner, weights=covered, minlength=len(words))
     return hits / np.maximum(totals, 1)
+
+
+def match_order(in_reference: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """The page's gram positions in the order they claim the reference's grams.
+
+    Shown before hidden, then longest run first: the copy trafilatura kept
+    runs on into the text around it (a subtitle into the first paragraph),
+    a repeat stands alone (a caption, a teaser); ties in page order.
+
+    >>> match_order(np.array([1, 1, 0, 1, 1, 1], dtype=bool), np.zeros(6, dtype=bool)).tolist()
+    [3, 4, 5, 0, 1, 2]
+    """
+    run_id = np.cumsum(np.r_[True, in_reference[1:] != in_reference[:-1]]) if len(in_reference) else np.zeros(0, dtype=int)
+    run_length = np.bincount(run_id)[run_id] * in_reference
+    return np.lexsort((np.arange(len(in_reference)), -run_length, hidden))
 
 
 def word_grams(words: Sequence[str]) -> zip:
