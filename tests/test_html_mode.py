@@ -90,8 +90,10 @@ def test_unparseable_pages_give_no_blocks() -> None:
 
 def test_coverage_and_earlier_copy() -> None:
     words = [["the", "council", "voted", "on", "tuesday"], ["menu"], ["the", "council", "voted", "on", "tuesday"]]
-    assert coverage(words, "The council voted on Tuesday to close").tolist() == [1.0, 0.0, 0.0]  # one copy kept, the first
-    assert coverage(words, "The council voted on Tuesday to close. The council voted on Tuesday").tolist() == [1.0, 0.0, 1.0]
+    anywhere, in_place = coverage(words, "The council voted on Tuesday to close")
+    assert anywhere.tolist() == [1.0, 0.0, 1.0]
+    assert in_place.tolist() == [1.0, 0.0, 0.0]  # one copy kept: the first
+    assert coverage(words, "The council voted on Tuesday to close. The council voted on Tuesday")[1].tolist() == [1.0, 0.0, 1.0]
     assert earlier_copy(words).tolist() == [0.0, 0.0, 1.0]
 
 
@@ -99,9 +101,9 @@ def test_coverage_gives_kept_text_to_the_copy_that_runs_on() -> None:
     """A caption repeating the subtitle above the story is not what trafilatura kept; the subtitle leading into the story is."""
     caption, subtitle, story = ["die", "stadt", "sperrt", "die", "brücke"], ["die", "stadt", "sperrt", "die", "brücke"], ["der", "rat", "hat", "am", "dienstag", "entschieden"]
     reference = "Die Stadt sperrt die Brücke\nDer Rat hat am Dienstag entschieden"
-    assert coverage([caption, ["foto"], subtitle, story], reference).tolist() == [0.0, 0.0, 1.0, 1.0]
-    hidden_first = coverage([story, ["menü"], story], "Der Rat hat am Dienstag entschieden", hidden=[True, False, False])
-    assert hidden_first.tolist() == [0.0, 0.0, 1.0]
+    assert coverage([caption, ["foto"], subtitle, story], reference)[1].tolist() == [0.0, 0.0, 1.0, 1.0]
+    _, shown_first = coverage([story, ["menü"], story], "Der Rat hat am Dienstag entschieden", hidden=[True, False, False])
+    assert shown_first.tolist() == [0.0, 0.0, 1.0]
 
 
 def test_a_tag_around_the_whole_article_says_nothing() -> None:

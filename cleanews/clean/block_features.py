@@ -38,7 +38,7 @@ from cleanews.clean.features import line_features, window_sum, words_of_lines
 WORD = re.compile(r"\w+")
 # Word n-grams that tie a block to an extractor's output (the benchmark's unit).
 MATCH_GRAM = 4
-# A block is in trafilatura's output when at least this share of its words is.
+# A block is in trafilatura's output when at least this share of its words is, in place.
 EXTRACTOR_KEPT = 0.5
 # The main container holds at least this share of the words an extractor kept.
 MAIN_CONTAINER_SHARE = 0.8
@@ -65,6 +65,7 @@ BLOCK_FEATURES: dict[str, str] = {
     "window_link_density": "mean link density of the five blocks centred here",
     "relative_depth": "element depth minus that of the extractor's main container (capped to -5..10)",
     "extractor": "share of the block's words in word 4-grams of trafilatura's output",
+    "extractor_in_place": "the same, each of trafilatura's 4-grams matched at one place on the page (a repeat of kept text is not kept)",
     "extractor_line": "the block is a whole line of trafilatura's output",
     "window_extractor": "mean 'extractor' over the five blocks centred here",
     "parent_extractor": "share of the words under the block's parent element that trafilatura kept",
@@ -89,7 +90,7 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
     texts = [block.text for block in blocks]
     words = words_of_lines(texts)  # the whole page at once, not a regex pass a block
     sizes = np.array([len(line) for line in words], dtype=float)
-    kept = coverage(words, extracted, ["hidden" in block.context for block in blocks])
+    kept, kept_in_place = coverage(words, extracted, ["hidden" in block.context for block in blocks])
     links = np.array([block.link_density for block in blocks])
     containers = Containers(blocks)
     main_id, main_depth = main_container(containers, sizes * kept)
@@ -105,6 +106,7 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
         "window_link_density": window_sum(links) / 5,
         "relative_depth": np.clip([block.depth - main_depth for block in blocks], -5, 10).astype(float),
         "extractor": kept,
+        "extractor_in_place": kept_in_place,
         "extractor_line": np.array([" ".join(line) in extractor_lines for line in words], dtype=float),
         "window_extractor": window_sum(kept) / 5,
         "parent_extractor": parent_share(containers, sizes, kept),
@@ -119,33 +121,38 @@ def has_name(contexts: Sequence[frozenset[str]], name: str) -> np.ndarray:
     return np.array([name in names for names in contexts], dtype=float)
 
 
-def coverage(words: Sequence[Sequence[str]], reference: str, hidden: Sequence[bool] | None = None) -> np.ndarray:
-    """Share of each block's words that lie in a word 4-gram of ``reference``, each of its 4-grams matched once.
+def coverage(words: Sequence[Sequence[str]], reference: str, hidden: Sequence[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each block's words that lie in a word 4-gram of ``reference``: anywhere, and in place.
 
     The 4-grams run across block boundaries, so a short block between two
-    kept ones counts as kept when the reference has it in that place. Each
-    4-gram of the reference covers one place on the page (``match_order``):
-    a second copy of text trafilatura kept once (a caption pieced from the
-    headline, a teaser repeating the lead, a hidden copy) is not what it
-    kept, and the metric counts such a copy as extra text.
+    kept ones counts as kept when the reference has it in that place. In
+    place, each 4-gram of the reference covers one place on the page
+    (``match_order``): a second copy of text trafilatura kept once (a
+    caption pieced from the headline, a teaser repeating the lead) is not
+    what it kept. Anywhere still tells the classifier that a block repeats
+    kept text: trafilatura drops a paragraph's repeats, and some are article.
     """
     unmatched = Counter(word_grams(WORD.findall(reference.casefold())))
     flat = [word for line in words for word in line]
     owner = np.repeat(np.arange(len(words)), [len(line) for line in words])
     grams = list(word_grams(flat))
-    in_reference = np.array([gram in unmatched for gram in grams], dtype=bool)
+    anywhere = np.array([gram in unmatched for gram in grams], dtype=bool)
     hidden_gram = np.asarray(hidden, dtype=bool)[owner[: len(grams)]] if hidden is not None else np.zeros(len(grams), dtype=bool)
-    found = np.zeros(len(grams), dtype=bool)
-    for start in match_order(in_reference, hidden_gram):
+    in_place = np.zeros(len(grams), dtype=bool)
+    for start in match_order(anywhere, hidden_gram):
         if unmatched[grams[start]] > 0:
             unmatched[grams[start]] -= 1
-            found[start] = True
-    covered = np.zeros(len(flat), dtype=bool)
-    for offset in range(MATCH_GRAM):  # a found gram covers its MATCH_GRAM words
+            in_place[start] = True
+    return word_share(anywhere, owner, len(words)), word_share(in_place, owner, len(words))
+
+
+def word_share(found: np.ndarray, owner: np.ndarray, blocks: int) -> np.ndarray:
+    """Share of each block's words covered by a found gram (a gram covers its MATCH_GRAM words)."""
+    covered = np.zeros(len(owner), dtype=bool)
+    for offset in range(MATCH_GRAM):
         covered[offset : offset + len(found)] |= found
-    totals = np.bincount(owner, minlength=len(words))
-    hits = np.bincount(owner, weights=covered, minlength=len(words))
-    return hits / np.maximum(totals, 1)
+    totals = np.bincount(owner, minlength=blocks)
+    return np.bincount(owner, weights=covered, minlength=blocks) / np.maximum(totals, 1)
 
 
 def match_order(in_reference: np.ndarray, hidden: np.ndarray) -> np.ndarray:

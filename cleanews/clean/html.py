@@ -36,7 +36,7 @@ from cleanews.clean.model import LineModel
 from cleanews.clean.page import NO_DOM, DomCounts, dom_counts
 from cleanews.clean.rules import MODEL_RULE_PREFIX
 
-_EXTRACTOR_COLUMN = HTML_FEATURE_NAMES.index("extractor")
+_IN_PLACE_COLUMN = HTML_FEATURE_NAMES.index("extractor_in_place")
 _HIDDEN_COLUMN = HTML_FEATURE_NAMES.index("hidden")
 _EARLIER_COPY_COLUMN = HTML_FEATURE_NAMES.index("earlier_copy")
 _APART_COLUMNS = [HTML_FEATURE_NAMES.index(name) for name in APART_FEATURES]
@@ -225,7 +225,7 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
         return (), ()
     log_odds = model.log_odds(matrix)
     sizes = np.array([len(block.text.split()) for block in blocks], dtype=float)
-    in_extractor = (matrix[:, _EXTRACTOR_COLUMN] >= EXTRACTOR_KEPT) & ~hidden_copies(matrix, sizes)
+    in_extractor = (matrix[:, _IN_PLACE_COLUMN] >= EXTRACTOR_KEPT) & ~hidden_copies(matrix, sizes)
     apart = matrix[:, _APART_COLUMNS].any(axis=1) | np.array([teaser_summary(block) for block in blocks], dtype=bool)
     keep = model.decode(log_odds, sizes)
     keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
