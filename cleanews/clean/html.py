@@ -36,6 +36,7 @@ from cleanews.clean.model import LineModel
 from cleanews.clean.page import NO_DOM, DomCounts, dom_counts
 from cleanews.clean.rules import MODEL_RULE_PREFIX
 
+_ANYWHERE_COLUMN = HTML_FEATURE_NAMES.index("extractor")
 _IN_PLACE_COLUMN = HTML_FEATURE_NAMES.index("extractor_in_place")
 _HIDDEN_COLUMN = HTML_FEATURE_NAMES.index("hidden")
 _EARLIER_COPY_COLUMN = HTML_FEATURE_NAMES.index("earlier_copy")
@@ -215,6 +216,10 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
       apart from the article (``APART_FEATURES``: navigation, footer,
       figure, a comment or related box, a hidden node, ...; or it is a
       teaser, ``teaser_summary``);
+    - trafilatura kept a block when it kept its text in place
+      (``coverage``), or kept that text elsewhere and nothing sets the
+      block apart (trafilatura drops a paragraph's repeats; a caption
+      repeating the subtitle is its own kind of block);
     - a hidden copy of text higher on the page (``hidden_copies``) counts
       as left out, whatever trafilatura's 4-grams say.
 
@@ -225,8 +230,9 @@ def judge_blocks(blocks: Sequence[Block], matrix: np.ndarray, model: LineModel) 
         return (), ()
     log_odds = model.log_odds(matrix)
     sizes = np.array([len(block.text.split()) for block in blocks], dtype=float)
-    in_extractor = (matrix[:, _IN_PLACE_COLUMN] >= EXTRACTOR_KEPT) & ~hidden_copies(matrix, sizes)
     apart = matrix[:, _APART_COLUMNS].any(axis=1) | np.array([teaser_summary(block) for block in blocks], dtype=bool)
+    repeat = (matrix[:, _ANYWHERE_COLUMN] >= EXTRACTOR_KEPT) & ~apart
+    in_extractor = ((matrix[:, _IN_PLACE_COLUMN] >= EXTRACTOR_KEPT) | repeat) & ~hidden_copies(matrix, sizes)
     keep = model.decode(log_odds, sizes)
     keep = np.where(in_extractor, keep | (log_odds >= -model.removal_margin), keep & ~apart)
     lines: list[str] = []
