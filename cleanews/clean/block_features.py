@@ -132,18 +132,32 @@ def coverage(words: Sequence[Sequence[str]], reference: str, hidden: Sequence[bo
     what it kept. Anywhere still tells the classifier that a block repeats
     kept text: trafilatura drops a paragraph's repeats, and some are article.
     """
-    unmatched = Counter(word_grams(WORD.findall(reference.casefold())))
+    counts = Counter(word_grams(WORD.findall(reference.casefold())))
+    gram_id = {gram: index for index, gram in enumerate(counts)}
     flat = [word for line in words for word in line]
     owner = np.repeat(np.arange(len(words)), [len(line) for line in words])
-    grams = list(word_grams(flat))
-    anywhere = np.array([gram in unmatched for gram in grams], dtype=bool)
-    hidden_gram = np.asarray(hidden, dtype=bool)[owner[: len(grams)]] if hidden is not None else np.zeros(len(grams), dtype=bool)
-    in_place = np.zeros(len(grams), dtype=bool)
-    for start in match_order(anywhere, hidden_gram):
-        if unmatched[grams[start]] > 0:
-            unmatched[grams[start]] -= 1
-            in_place[start] = True
+    ids = np.fromiter((gram_id.get(gram, -1) for gram in word_grams(flat)), dtype=np.int64)
+    anywhere = ids >= 0
+    hidden_gram = np.asarray(hidden, dtype=bool)[owner[: len(ids)]] if hidden is not None else np.zeros(len(ids), dtype=bool)
+    in_place = np.zeros(len(ids), dtype=bool)
+    claims = match_order(anywhere, hidden_gram)
+    in_place[claims[first_claims(ids[claims], np.fromiter(counts.values(), dtype=np.int64))]] = True
     return word_share(anywhere, owner, len(words)), word_share(in_place, owner, len(words))
+
+
+def first_claims(ids: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Whether each claim (a gram id, in claim order) comes before its gram's ``available`` copies run out.
+
+    >>> first_claims(np.array([0, 1, 0, 0]), np.array([2, 1])).tolist()
+    [True, True, True, False]
+    """
+    by_gram = np.argsort(ids, kind="stable")
+    sorted_ids = ids[by_gram]
+    starts = np.r_[0, np.flatnonzero(sorted_ids[1:] != sorted_ids[:-1]) + 1] if len(ids) else np.zeros(0, dtype=int)
+    rank = np.arange(len(ids)) - np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    claimed = np.zeros(len(ids), dtype=bool)
+    claimed[by_gram] = rank < available[sorted_ids]
+    return claimed
 
 
 def word_share(found: np.ndarray, owner: np.ndarray, blocks: int) -> np.ndarray:
@@ -156,18 +170,21 @@ def word_share(found: np.ndarray, owner: np.ndarray, blocks: int) -> np.ndarray:
 
 
 def match_order(in_reference: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """The page's gram positions in the order they claim the reference's grams.
+    """The positions of the page's grams that the reference has, in the order they claim its grams.
 
     Shown before hidden, then longest run first: the copy trafilatura kept
     runs on into the text around it (a subtitle into the first paragraph),
     a repeat stands alone (a caption, a teaser); ties in page order.
 
     >>> match_order(np.array([1, 1, 0, 1, 1, 1], dtype=bool), np.zeros(6, dtype=bool)).tolist()
-    [3, 4, 5, 0, 1, 2]
+    [3, 4, 5, 0, 1]
     """
-    run_id = np.cumsum(np.r_[True, in_reference[1:] != in_reference[:-1]]) if len(in_reference) else np.zeros(0, dtype=int)
-    run_length = np.bincount(run_id)[run_id] * in_reference
-    return np.lexsort((np.arange(len(in_reference)), -run_length, hidden))
+    if not in_reference.any():
+        return np.zeros(0, dtype=int)
+    run_id = np.cumsum(np.r_[True, in_reference[1:] != in_reference[:-1]])
+    run_length = np.bincount(run_id)[run_id]
+    positions = np.flatnonzero(in_reference)
+    return positions[np.lexsort((positions, -run_length[positions], hidden[positions]))]
 
 
 def word_grams(words: Sequence[str]) -> zip:
