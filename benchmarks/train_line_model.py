@@ -357,12 +357,12 @@ MODELS: dict[str, tuple[Callable[[str, Sequence[dict]], list[Page]], float, str]
 
 
 # The modules that make a page's blocks and features (the rules are features): cached pages are
-# rebuilt when one changes. lines.py's whole-document rules run after, at prediction.
+# rebuilt when one changes, or this script (it labels them). lines.py's whole-document rules run after, at prediction.
 PAGE_SOURCES = ("blocks.py", "block_features.py", "features.py", "html.py", "rules.py")
 
 
 def source_digest() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(Path(__file__).resolve().read_bytes())
     for name in PAGE_SOURCES:
         digest.update((Path(__file__).resolve().parent.parent / "cleanews" / "clean" / name).read_bytes())
     return digest.hexdigest()[:12]
