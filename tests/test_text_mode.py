@@ -120,3 +120,17 @@ def test_viterbi_bridges_a_weak_line_between_strong_ones_and_cuts_a_strong_gap()
 def test_a_short_brief_is_not_cut_by_the_classifier() -> None:
     brief = "The mayor opened the new bridge on Tuesday morning, officials said.\nThe council will vote on the budget next week, the clerk said."
     assert clean_text(brief).text == brief
+
+
+@pytest.mark.parametrize(("headline", "byline", "author", "paragraphs"), [
+    ("Harbor Bridge reopens after two years of repairs", "By The Associated Press", "The Associated Press", ENGLISH),
+    ("El puente del puerto reabre tras dos años de obras", "Por Ana Gómez", "Ana Gómez", SPANISH),
+])
+def test_a_byline_names_the_author_and_is_never_the_title(headline: str, byline: str, author: str, paragraphs: list[str]) -> None:
+    """Between the menus and the story, a byline the classifier takes out with the furniture is still the author's."""
+    page = "\n".join([*MENU, headline, byline, *paragraphs, *FOOTER])
+    doc = clean_text(page)
+    assert doc.author == author
+    assert doc.title != byline
+    assert byline not in doc.text
+    assert doc.text.startswith(paragraphs[0][:30])

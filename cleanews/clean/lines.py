@@ -54,6 +54,8 @@ BYLINE_SEARCH_LINES = 4
 MAX_BYLINE_WORDS = 8
 # 'By' in the languages of the shared pages, then a capitalised name.
 _BYLINE = re.compile(r"^(?:by|von|por|par|door|av|przez|od)\s+(?=[^\W\d_])(.+?)\.?$", re.IGNORECASE)
+# What follows a name in a byline: a dot, bar or dash between spaces, then a date or a role.
+_BYLINE_SEPARATOR = re.compile(r"\s+[•·|–—-]\s+")
 # A date or time shape, and a field label ('Tags: a, b, c'): neither is a headline.
 _DATE_LIKE = re.compile(r"^\W*(?:\d{1,4}\W+)?\w+\W+\d{1,4}(?:\W+\d{1,4})?\W*$|^\d+\s+\w+\s+\w+$")
 _FIELD_LIST = re.compile(r"^[^:]{1,30}:.*,.*,")
@@ -446,24 +448,48 @@ def looks_like_headline(line: Line) -> bool:
 def plausible_title(text: str) -> bool:
     """Whether ``text`` can be a page's headline: not a share or other junk label, a date, or a field list.
 
-    >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "5 days ago", "Tags: archives, photo, photography")]
-    [False, False, False, False]
+    >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "5 days ago", "Tags: archives, photo, photography", "By The Associated Press")]
+    [False, False, False, False, False]
     >>> plausible_title("Harbor Bridge reopens after two years of repairs")
     True
     """
     words = WORD.findall(text)
     if not any(char.isalpha() for char in text) or text.rstrip().endswith(":"):
         return False
-    return first_matching_rule(text, len(words)) is None and not _DATE_LIKE.match(text) and not _FIELD_LIST.match(text)
+    return (first_matching_rule(text, len(words)) is None and not _DATE_LIKE.match(text) and not _FIELD_LIST.match(text)
+            and byline_name(text, len(words)) is None)
 
 
 def mark_byline(lines: list[Line]) -> str | None:
-    """Take a byline ('By The Associated Press') out of the top of the body; return the author it names."""
-    for line in [line for line in lines if line.rule is None][:BYLINE_SEARCH_LINES]:
-        match = _BYLINE.match(line.text)
-        if match and len(line.words) <= MAX_BYLINE_WORDS and names_only(match.group(1)):
+    """Take a byline ('By The Associated Press') out of the top of the body; return the author it names.
+
+    The byline is among the first kept lines, or just above them where the
+    classifier took it out with the page furniture: either way it names the author.
+    """
+    kept = [line for line in lines if line.rule is None]
+    start = lines.index(kept[0]) if kept else len(lines)
+    removed_above = [line for line in lines[max(start - HEADLINE_SEARCH_LINES, 0) : start] if line.rule and line.rule.startswith(MODEL_RULE_PREFIX)]
+    for line in kept[:BYLINE_SEARCH_LINES] + removed_above[::-1]:
+        name = byline_name(line.text, len(line.words))
+        if name is not None:
             line.rule = "byline"
-            return match.group(1).strip()
+            return name
+    return None
+
+
+def byline_name(text: str, n_words: int) -> str | None:
+    """The name a byline gives ('By Jane Smith', 'Por Ana Gómez'), or None when ``text`` is no byline.
+
+    A date or a role after a separator is not the name.
+
+    >>> byline_name("By The Associated Press", 4), byline_name("By the end of the week, prices fell", 8)
+    ('The Associated Press', None)
+    >>> byline_name("By Haley Hoekstra • March 12, 2025", 6), byline_name("Von Eva Braun,", 3)
+    ('Haley Hoekstra', 'Eva Braun')
+    """
+    match = _BYLINE.match(text)
+    if match and n_words <= MAX_BYLINE_WORDS and names_only(match.group(1)):
+        return _BYLINE_SEPARATOR.split(match.group(1))[0].strip(" ,;")
     return None
 
 
