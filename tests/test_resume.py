@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,8 +44,17 @@ def corpus(directory: Path, pages: int = PAGES) -> list[str]:
 
 
 def cleanews_process(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from cleanews.cli import main; main()", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    """The CLI in a process of its own, Ctrl-C-able even when these tests run where SIGINT is ignored (a background job)."""
+    start = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from cleanews.cli import main; main()"
+    return subprocess.Popen([sys.executable, "-c", start, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def interruptible() -> Iterator[None]:
+    """SIGINT raising KeyboardInterrupt here, as in a terminal, also where the suite was started with it ignored."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
 
 
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen, timeout: float = 120) -> None:
@@ -143,6 +152,7 @@ class InterruptedWhileFinalised:
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.usefixtures("interruptible")
 def test_a_ctrl_c_that_python_drops_in_a_finaliser_still_stops_the_run() -> None:
     with local_engine.KeptInterrupts() as interrupts:
         del_now = InterruptedWhileFinalised()
