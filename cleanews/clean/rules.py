@@ -254,7 +254,7 @@ RULES: tuple[JunkRule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(?:advertisement|advertising|ad|ads|sponsored(?: content| links?)?|paid (?:content|post)|promoted(?: content)?|story continues below(?: advertisement)?"
+        r"^(?:advertisements?|advertising|ad|ads|sponsored(?: content| links?)?|paid (?:content|post)|promoted(?: content)?|story continues below(?: advertisement)?"
         r"|continue reading(?: the main story| below)?|article continues (?:below|after advertisement)|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|реклама)"
         + _END
         + r"|^(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|реклама)\s*+[-–—:|]|^sponsored by\b",
