@@ -425,12 +425,18 @@ def mark_title(lines: list[Line], known_title: str | None, detect: bool) -> str 
     if len(kept) > 1 and looks_like_headline(kept[0]):
         kept[0].rule = "title"
         return kept[0].text
-    start = lines.index(kept[0])
-    for line in reversed(lines[max(start - HEADLINE_SEARCH_LINES, 0) : start]):
-        if line.rule is not None and line.rule.startswith(MODEL_RULE_PREFIX) and looks_like_page_headline(line):
+    for line in removed_just_above(lines, kept[0]):
+        if looks_like_page_headline(line):
             line.rule = "title"
             return line.text
     return None
+
+
+def removed_just_above(lines: list[Line], first_kept: Line) -> list[Line]:
+    """The lines the classifier removed just above the first kept one, nearest first: where a scraped page's headline and byline sit."""
+    start = lines.index(first_kept)
+    above = reversed(lines[max(start - HEADLINE_SEARCH_LINES, 0) : start])
+    return [line for line in above if line.rule is not None and line.rule.startswith(MODEL_RULE_PREFIX)]
 
 
 def looks_like_page_headline(line: Line) -> bool:
@@ -446,7 +452,7 @@ def looks_like_headline(line: Line) -> bool:
 
 
 def plausible_title(text: str) -> bool:
-    """Whether ``text`` can be a page's headline: not a share or other junk label, a date, or a field list.
+    """Whether ``text`` can be a page's headline: not a share or other junk label, a date, a field list or a byline.
 
     >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "5 days ago", "Tags: archives, photo, photography", "By The Associated Press")]
     [False, False, False, False, False]
@@ -467,9 +473,7 @@ def mark_byline(lines: list[Line]) -> str | None:
     classifier took it out with the page furniture: either way it names the author.
     """
     kept = [line for line in lines if line.rule is None]
-    start = lines.index(kept[0]) if kept else len(lines)
-    removed_above = [line for line in lines[max(start - HEADLINE_SEARCH_LINES, 0) : start] if line.rule and line.rule.startswith(MODEL_RULE_PREFIX)]
-    for line in kept[:BYLINE_SEARCH_LINES] + removed_above[::-1]:
+    for line in kept[:BYLINE_SEARCH_LINES] + (removed_just_above(lines, kept[0]) if kept else []):
         name = byline_name(line.text, len(line.words))
         if name is not None:
             line.rule = "byline"
