@@ -117,6 +117,25 @@ def test_a_tag_around_the_whole_article_says_nothing() -> None:
     assert in_nav.tolist() == [1.0] + [0.0] * len(PARAGRAPHS["en"])
 
 
+def test_an_article_split_around_ads_shares_what_trafilatura_kept_of_it() -> None:
+    """A page that cuts its story into chunks of one template around the ads: a chunk trafilatura missed shares the kept one's share."""
+    story = PARAGRAPHS["de"]
+
+    def chunk(paragraphs: list[str]) -> str:
+        return '<div class="article-chunk">' + "".join(f"<p>{text}</p>" for text in paragraphs) + "</div>"
+
+    blocks = page_blocks(
+        f'<body><main>{chunk(story[:2])}<div class="ad-slot"><p>Anzeige</p></div>{chunk(story[2:])}'
+        '<ul><li class="teaser"><a href="/x">Eine andere Geschichte von heute</a></li></ul></main></body>'
+    )
+    assert blocks[0].template == blocks[-2].template == "div.article-chunk" != blocks[-1].template
+    matrix = block_matrix(blocks, "\n".join(story[:2]))  # trafilatura kept the first chunk only
+    share = dict(zip((block.text for block in blocks), matrix[:, HTML_FEATURE_NAMES.index("template_extractor")], strict=True))
+    kept_words = sum(len(text.split()) for text in story[:2]) / sum(len(text.split()) for text in story)
+    assert share[story[3]] == share[story[0]] == kept_words
+    assert share["Anzeige"] == share["Eine andere Geschichte von heute"] == 0.0
+
+
 def constant_model(log_odds: float, removal_margin: float = 1.0) -> LineModel:
     """A model that gives every block the same log-odds (weights zero)."""
     width = len(HTML_FEATURE_NAMES)

@@ -8,9 +8,10 @@ these columns after them:
   inside <nav>, <footer>, <aside>, <figure>, a link),
 - the roles its enclosing class and id names give it (comment, related,
   share, caption, ...), whether it is hidden, its link density and depth,
-- whether trafilatura kept it, the share of its neighbours and of its
-  container that trafilatura kept, and whether it lies in the container that
-  holds most of what trafilatura kept,
+- whether trafilatura kept it, the share of its neighbours, of its
+  container and of the blocks of its template (an article split into
+  chunks around ads) that trafilatura kept, and whether it lies in the
+  container that holds most of what trafilatura kept,
 - whether its text already appeared higher on the page (a hidden copy, a
   teaser of the lead).
 
@@ -69,6 +70,7 @@ BLOCK_FEATURES: dict[str, str] = {
     "extractor_line": "the block is a whole line of trafilatura's output",
     "window_extractor": "mean 'extractor' over the five blocks centred here",
     "parent_extractor": "share of the words under the block's parent element that trafilatura kept",
+    "template_extractor": "share of the words in blocks of the block's template (Block.template) that trafilatura kept, in place",
     "main_container": "inside the smallest element that holds 80% of what trafilatura kept",
     "earlier_copy": "share of the block's word 4-grams that already appeared higher on the page",
 }
@@ -110,6 +112,7 @@ def block_matrix(blocks: Sequence[Block], extracted: str) -> np.ndarray:
         "extractor_line": np.array([" ".join(line) in extractor_lines for line in words], dtype=float),
         "window_extractor": window_sum(kept) / 5,
         "parent_extractor": parent_share(containers, sizes, kept),
+        "template_extractor": template_share([block.template for block in blocks], sizes, kept_in_place),
         "main_container": containers.inside(main_id),
         "earlier_copy": earlier_copy(words),
     }
@@ -254,6 +257,22 @@ def parent_share(containers: Containers, sizes: np.ndarray, kept: np.ndarray) ->
     parent = np.where(has_parent, containers.parent, 0)
     share = kept_words[parent] / np.maximum(words[parent], 1.0) if containers.size else kept
     return np.where(has_parent, share, kept)
+
+
+def template_share(templates: Sequence[str], sizes: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Kept share of the words of all blocks with each block's template.
+
+    trafilatura reads an article as one container; a page that splits it
+    into chunks around its ads (one template each) loses the chunks after
+    the first, which share the kept one's template.
+
+    >>> template_share(["div.body", "div.body", "li.teaser"], np.array([10.0, 30.0, 5.0]), np.array([1.0, 0.0, 0.0])).tolist()
+    [0.25, 0.25, 0.0]
+    """
+    ids: dict[str, int] = {}
+    index = np.fromiter((ids.setdefault(template, len(ids)) for template in templates), dtype=np.intp, count=len(templates))
+    words = np.bincount(index, weights=sizes)
+    return (np.bincount(index, weights=sizes * kept) / np.maximum(words, 1.0))[index]
 
 
 def main_container(containers: Containers, kept_words: np.ndarray) -> tuple[int, int]:

@@ -74,7 +74,9 @@ class Block:
     around it, ``role:<name>`` for ROLE_PATTERNS matched by an enclosing
     element's class or id, ``hidden`` for a hidden node. ``path`` holds the
     ids of its enclosing block elements, outermost first (for container
-    features); ``depth`` is their number.
+    features); ``depth`` is their number. ``template`` is the tag and class
+    of the nearest enclosing block element that has a class: a template
+    gives every chunk of an article the same one, wherever the chunks sit.
     """
 
     text: str
@@ -82,6 +84,7 @@ class Block:
     context: frozenset[str]
     link_chars: int
     path: tuple[int, ...]
+    template: str = ""
 
     @property
     def depth(self) -> int:
@@ -101,17 +104,20 @@ class _Frame(NamedTuple):
     owner_context: frozenset[str]
     in_pre: bool
     in_link: bool
+    template: str  # the blocks' template (Block.template)
 
-    def child(self, tag: str, own: frozenset[str], node_id: int) -> _Frame:
+    def child(self, tag: str, own: frozenset[str], node_id: int, classes: str | None) -> _Frame:
         if tag in BLOCK_TAGS:
             context = self.context | own if own else self.context
-            return _Frame(context, (*self.path, node_id), tag, context, self.in_pre or tag == "pre", self.in_link)
+            template = f"{tag}.{classes}" if classes else self.template
+            return _Frame(context, (*self.path, node_id), tag, context, self.in_pre or tag == "pre", self.in_link, template)
         if not own and (self.in_link or tag != "a"):
             return self  # an inline element that adds nothing (most of them): its blocks inherit the same
-        return _Frame(self.context | own, self.path, self.owner_tag, self.owner_context, self.in_pre, self.in_link or tag == "a")
+        return _Frame(self.context | own, self.path, self.owner_tag, self.owner_context, self.in_pre, self.in_link or tag == "a",
+                      self.template)
 
 
-_OUTSIDE = _Frame(frozenset(), (), "", frozenset(), False, False)
+_OUTSIDE = _Frame(frozenset(), (), "", frozenset(), False, False, "")
 
 
 def collapse_spaces(text: str) -> str:
@@ -182,7 +188,7 @@ def blocks_of(root: etree._Element) -> Iterator[Block]:
                 pieces, link_chars = [], 0
             if tag == "br":
                 continue
-            stack.append(stack[-1].child(tag, element_context(element, tag), next(node_ids)))
+            stack.append(stack[-1].child(tag, element_context(element, tag), next(node_ids), element.get("class")))
             text = element.text
         else:
             if not skipped and tag != "br":
@@ -243,4 +249,5 @@ def _flush(pieces: list[str], link_chars: int, frame: _Frame) -> Iterator[Block]
                 context=frame.owner_context,
                 link_chars=round(link_chars * len(text) / total),
                 path=frame.path,
+                template=frame.template,
             )
