@@ -243,14 +243,12 @@ class Page:
         codes = self.codes
         return self.per_line(np.logical_or.reduce([(codes >= low) & (codes <= high) for low, high in ranges]))
 
-    @functools.cached_property
-    def line_of(self) -> np.ndarray:
-        """The line each character of the joined text is in (the newline before a line is its own)."""
-        return np.repeat(np.arange(self.n), self.lengths)
-
     def per_line(self, mask: np.ndarray) -> np.ndarray:
-        """How many characters of each line ``mask`` holds."""
-        return np.bincount(self.line_of[mask], minlength=self.n).astype(float)
+        """How many characters of each line ``mask`` holds (the newline before a line is its own)."""
+        if self.n == 0:
+            return np.zeros(0)
+        # Every line holds at least its newline, so each starts where the one before ends.
+        return np.add.reduceat(mask, self.starts, dtype=np.int64).astype(float)
 
     def word_counts(self) -> np.ndarray:
         """Per line, ``len(re.findall(r"\\w+", line))``: the runs of word characters."""
