@@ -68,7 +68,14 @@ _TYPE_VALUE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 # These are searched in all of a page's blocks at once, joined by newlines
 # (``features.Page``): a space is [^\S\n], and $ is a block's end (MULTILINE).
 # Each branch starts with a character (a \b after it, as a lookbehind), so that re skips ahead to those.
-_PRICE = re.compile(r"[$€£¥₹][^\S\n]?\d|\d[^\S\n]?(?:[$€£¥₹]|zł|kr|Kč)|USD(?<!\wUSD)\b|EUR(?<!\wEUR)\b|GBP(?<!\wGBP)\b")
+# A price, [$€£¥₹][^\S\n]?\d|\d[^\S\n]?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b, as patterns that each start
+# with a sign or a literal (a number before its unit is found at the unit, looking back): an alternation
+# of them would be tried at every character (features._WEB_ADDRESS). A block holds a price when it holds one.
+_PRICE = (
+    re.compile(r"[$€£¥₹](?:[^\S\n]?\d|(?<=\d[$€£¥₹])|(?<=\d[^\S\n][$€£¥₹]))"),
+    *(re.compile(rf"{unit}(?:(?<=\d{unit})|(?<=\d[^\S\n]{unit}))") for unit in ("zł", "kr", "Kč")),
+    *(re.compile(rf"{code}(?<!\w{code})\b") for code in ("USD", "EUR", "GBP")),
+)
 # A clock time, an ISO date or a numeric date (\b\d{1,2}:\d{2}\b, \b\d{4}-\d{2}-\d{2}\b, \b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b).
 _DATE_SHAPE = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{3}-\d{2}-\d{2}\b|\d?[./]\d{1,2}[./]\d{2,4}\b)")
 _SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$", re.MULTILINE)
@@ -205,7 +212,7 @@ def _shares(blocks: Sequence[Block], page: Page, shapes: BlockShapes) -> dict[st
         "prose_share": sizes[sizes >= PROSE_WORDS].sum() / words,
         "short_share": float((sizes <= 4).sum()) / count,
         "repeat_share": sum(n for n in repeats.values() if n > 1) / count,
-        "price_share": page.flags(_PRICE).sum() / count,
+        "price_share": page.flags(*_PRICE).sum() / count,
         "date_share": page.flags(_DATE_SHAPE).sum() / count,
         "question_share": sum(1 for text in texts if text.endswith("?")) / count,
         "link_share": int(shapes.link_chars.sum()) / max(len(page.text) - page.n, 1),
