@@ -222,6 +222,9 @@ RULES: tuple[JunkRule, ...] = (
         r"|.{0,80}?[\s/|•·—–-]\d++\s*+(?:min(?:ute)?s?|mins?)\.?\s*+(?:read|de lectura|de lecture|lesezeit|di lettura|de leitura))" + _END,
         12,
         "reading-time badges such as '4 min read' are page furniture",
+        # Every branch holds 'min', 'read' or a language's own word: the needles spare the unanchored
+        # last branch (.{0,80}? before the count) a scan of every short line.
+        "min|read|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura",
     ),
     _rule(
         "related",
