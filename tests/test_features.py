@@ -44,7 +44,7 @@ def test_word_and_character_set_counts_are_the_regexs(texts: list[str]) -> None:
     page = Page(texts)
     assert page.word_counts().tolist() == [float(len(re.findall(r"\w+", text))) for text in texts]
     assert page.per_line((page.classes & features.COMMA) > 0).tolist() == [float(len(re.findall(r"[,;，、؛]", text))) for text in texts]
-    assert page.count_in_ranges(features.CJK).tolist() == [
+    assert page.per_line((page.classes & features.CJK_CHAR) > 0).tolist() == [
         float(len(re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))) for text in texts]
 
 

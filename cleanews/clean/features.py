@@ -121,7 +121,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     line_of_word = np.repeat(np.arange(n), counts)
     per_line = lambda values: np.bincount(line_of_word, weights=values, minlength=n)  # noqa: E731
     counts = counts.astype(float)
-    cjk = page.count_in_ranges(CJK)
+    cjk = page.per_line((page.classes & CJK_CHAR) > 0)
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
@@ -244,11 +244,6 @@ class Page:
         joins = self.per_line(((classes & JOINER) > 0) & spaced) > 0
         return (opens | joins).astype(float)
 
-    def count_in_ranges(self, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
-        """How many characters of each line lie in one of ``ranges`` (code points, both ends in)."""
-        codes = self.codes
-        return self.per_line(np.logical_or.reduce([(codes >= low) & (codes <= high) for low, high in ranges]))
-
     def per_line(self, mask: np.ndarray) -> np.ndarray:
         """How many characters of each line ``mask`` holds (the newline before a line is its own)."""
         if self.n == 0:
@@ -293,15 +288,19 @@ def words_of_lines(texts: Sequence[str]) -> list[list[str]]:
     return [line.split() for line in text.casefold().split("\n")[1:]]
 
 
-SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER = (1 << bit for bit in range(11))
+SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER, CJK_CHAR = (1 << bit for bit in range(12))
 
 
 def character_class(char: str) -> int:
-    """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_')."""
+    """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_'), CJK_CHAR a code point of ``CJK``."""
     return (SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
             | WORD_CHAR * (char.isalnum() or char == "_") | COMMA * (char in _COMMAS) | QUOTE * (char in _QUOTES)
             | TERMINAL * (char in _TERMINALS) | CLOSER * (char in _CLOSERS) | BULLET * (char in _BULLETS)
-            | JOINER * (char in _JOINERS))
+            | JOINER * (char in _JOINERS) | CJK_CHAR * is_cjk(ord(char)))
+
+
+def is_cjk(code: int) -> bool:
+    return CJK[0][0] <= code <= CJK[-1][1] and any(low <= code <= high for low, high in CJK)
 
 
 @functools.cache
