@@ -74,8 +74,14 @@ _QUOTES = "\"“”„«»‘’「」"
 _BULLETS = "•·▪►▶›»|*>→-"  # open a list item when a space follows
 _JOINERS = "|•·"  # join items when spaces stand on both sides
 # https?://|www\.|\.(?:com|org|net|html?)\b in any case, spelled out: re skips ahead to a
-# pattern's first characters only when it is case-sensitive (ſ is an s to re.IGNORECASE).
-_WEB_ADDRESS = re.compile(r"[hH][tT][tT][pP][sSſ]?://|[wW][wW][wW]\.|\.(?:[cC][oO][mM]|[oO][rR][gG]|[nN][eE][tT]|[hH][tT][mM][lL]?)\b")
+# pattern's first characters only when it is case-sensitive (ſ is an s to re.IGNORECASE). Two patterns,
+# each starting with a literal ('://', '.') and looking back for the rest: re finds a literal by a fast
+# scan, where an alternation is tried at every character (ten times the time). A line holds an address
+# when it holds a match of either (Page.flags).
+_WEB_ADDRESS = (
+    re.compile(r"://(?:(?<=[hH][tT][tT][pP]://)|(?<=[hH][tT][tT][pP][sSſ]://))"),
+    re.compile(r"\.(?:(?<=[wW][wW][wW]\.)|(?:[cC][oO][mM]|[oO][rR][gG]|[nN][eE][tT]|[hH][tT][mM][lL]?)\b)"),
+)
 # An e-mail address or @handle (searched only in lines with an @). An address starts where a run of address
 # characters starts (the lookbehind): trying every position inside a long
 # run would be quadratic.
@@ -115,7 +121,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     line_of_word = np.repeat(np.arange(n), counts)
     per_line = lambda values: np.bincount(line_of_word, weights=values, minlength=n)  # noqa: E731
     counts = counts.astype(float)
-    cjk = page.count_in_ranges(CJK)
+    cjk = page.per_line((page.classes & CJK_CHAR) > 0)
     size = np.where(cjk > counts, counts + cjk / 2, counts)
     log_size = np.log1p(size)
     per_word = np.maximum(counts, 1)
@@ -139,7 +145,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "digits": digits / visible,
         "symbols": (visible - letters - digits) / visible,
         "bullet": page.bullets(),
-        "link_like": np.maximum(page.flags(_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
+        "link_like": np.maximum(page.flags(*_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
         "quote": (page.per_line((page.classes & QUOTE) > 0) > 0).astype(float),
         "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
         "cue": np.array(cues, dtype=float),
@@ -175,15 +181,15 @@ class Page:
         self.lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n) + 1  # with its newline
         self.starts = np.cumsum(self.lengths) - self.lengths  # each line's newline
 
-    def counts(self, pattern: re.Pattern[str]) -> np.ndarray:
-        """Matches of ``pattern`` in each line (none crosses a line's end; one at a newline is the next line's)."""
-        positions = [match.start() for match in pattern.finditer(self.text)]
+    def counts(self, *patterns: re.Pattern[str]) -> np.ndarray:
+        """Matches of ``patterns`` in each line (none crosses a line's end; one at a newline is the next line's)."""
+        positions = [match.start() for pattern in patterns for match in pattern.finditer(self.text)]
         lines = np.searchsorted(self.starts, positions, side="right") - 1
         return np.bincount(lines, minlength=self.n).astype(float)
 
-    def flags(self, pattern: re.Pattern[str]) -> np.ndarray:
-        """1.0 for each line ``pattern`` is found in, else 0.0."""
-        return (self.counts(pattern) > 0).astype(float)
+    def flags(self, *patterns: re.Pattern[str]) -> np.ndarray:
+        """1.0 for each line one of ``patterns`` is found in, else 0.0."""
+        return (self.counts(*patterns) > 0).astype(float)
 
     @functools.cached_property
     def codes(self) -> np.ndarray:
@@ -238,19 +244,12 @@ class Page:
         joins = self.per_line(((classes & JOINER) > 0) & spaced) > 0
         return (opens | joins).astype(float)
 
-    def count_in_ranges(self, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
-        """How many characters of each line lie in one of ``ranges`` (code points, both ends in)."""
-        codes = self.codes
-        return self.per_line(np.logical_or.reduce([(codes >= low) & (codes <= high) for low, high in ranges]))
-
-    @functools.cached_property
-    def line_of(self) -> np.ndarray:
-        """The line each character of the joined text is in (the newline before a line is its own)."""
-        return np.repeat(np.arange(self.n), self.lengths)
-
     def per_line(self, mask: np.ndarray) -> np.ndarray:
-        """How many characters of each line ``mask`` holds."""
-        return np.bincount(self.line_of[mask], minlength=self.n).astype(float)
+        """How many characters of each line ``mask`` holds (the newline before a line is its own)."""
+        if self.n == 0:
+            return np.zeros(0)
+        # Every line holds at least its newline, so each starts where the one before ends.
+        return np.add.reduceat(mask, self.starts, dtype=np.int64).astype(float)
 
     def word_counts(self) -> np.ndarray:
         """Per line, ``len(re.findall(r"\\w+", line))``: the runs of word characters."""
@@ -289,15 +288,19 @@ def words_of_lines(texts: Sequence[str]) -> list[list[str]]:
     return [line.split() for line in text.casefold().split("\n")[1:]]
 
 
-SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER = (1 << bit for bit in range(11))
+SPACE, ALPHA, DIGIT, UPPER, WORD_CHAR, COMMA, QUOTE, TERMINAL, CLOSER, BULLET, JOINER, CJK_CHAR = (1 << bit for bit in range(12))
 
 
 def character_class(char: str) -> int:
-    """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_')."""
+    """The class bits of one character; WORD_CHAR is the regex ``\\w`` (alphanumeric or '_'), CJK_CHAR a code point of ``CJK``."""
     return (SPACE * char.isspace() | ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
             | WORD_CHAR * (char.isalnum() or char == "_") | COMMA * (char in _COMMAS) | QUOTE * (char in _QUOTES)
             | TERMINAL * (char in _TERMINALS) | CLOSER * (char in _CLOSERS) | BULLET * (char in _BULLETS)
-            | JOINER * (char in _JOINERS))
+            | JOINER * (char in _JOINERS) | CJK_CHAR * is_cjk(ord(char)))
+
+
+def is_cjk(code: int) -> bool:
+    return CJK[0][0] <= code <= CJK[-1][1] and any(low <= code <= high for low, high in CJK)
 
 
 @functools.cache

@@ -68,7 +68,14 @@ _TYPE_VALUE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 # These are searched in all of a page's blocks at once, joined by newlines
 # (``features.Page``): a space is [^\S\n], and $ is a block's end (MULTILINE).
 # Each branch starts with a character (a \b after it, as a lookbehind), so that re skips ahead to those.
-_PRICE = re.compile(r"[$€£¥₹][^\S\n]?\d|\d[^\S\n]?(?:[$€£¥₹]|zł|kr|Kč)|USD(?<!\wUSD)\b|EUR(?<!\wEUR)\b|GBP(?<!\wGBP)\b")
+# A price, [$€£¥₹][^\S\n]?\d|\d[^\S\n]?(?:[$€£¥₹]|zł|kr|Kč)|\b(?:USD|EUR|GBP)\b, as patterns that each start
+# with a sign or a literal (a number before its unit is found at the unit, looking back): an alternation
+# of them would be tried at every character (features._WEB_ADDRESS). A block holds a price when it holds one.
+_PRICE = (
+    re.compile(r"[$€£¥₹](?:[^\S\n]?\d|(?<=\d[$€£¥₹])|(?<=\d[^\S\n][$€£¥₹]))"),
+    *(re.compile(rf"{unit}(?:(?<=\d{unit})|(?<=\d[^\S\n]{unit}))") for unit in ("zł", "kr", "Kč")),
+    *(re.compile(rf"{code}(?<!\w{code})\b") for code in ("USD", "EUR", "GBP")),
+)
 # A clock time, an ISO date or a numeric date (\b\d{1,2}:\d{2}\b, \b\d{4}-\d{2}-\d{2}\b, \b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b).
 _DATE_SHAPE = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{3}-\d{2}-\d{2}\b|\d?[./]\d{1,2}[./]\d{2,4}\b)")
 _SENTENCE_END = re.compile(r"[.!?。！？؟…]['\"’”»)]*$", re.MULTILINE)
@@ -159,20 +166,44 @@ def _log(value: float) -> float:
     return math.log1p(value)
 
 
-def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str, float]:
+class BlockShapes(NamedTuple):
+    """What both ``_shares`` and ``_layout`` read of every block, worked out once per page (arrays, one entry a block)."""
+
+    sizes: np.ndarray  # words
+    link_chars: np.ndarray
+    linked: np.ndarray  # mostly link text (Block.link_density > 0.5)
+    headings: np.ndarray
+    tags: list[str]
+
+
+def block_shapes(blocks: Sequence[Block], page: Page) -> BlockShapes:
+    link_chars = np.fromiter((block.link_chars for block in blocks), dtype=float, count=len(blocks))
+    # Block.link_density, for all blocks at once.
+    linked = np.minimum(link_chars / np.maximum(page.lengths - 1, 1), 1.0) > 0.5
+    tags = [block.tag for block in blocks]
+    headings = np.fromiter((tag in HEADING_TAGS for tag in tags), dtype=bool, count=len(tags))
+    return BlockShapes(page.word_counts(), link_chars, linked, headings, tags)
+
+
+def _words_by(keys: Sequence[object], sizes: np.ndarray) -> dict[object, float]:
+    """The words of the blocks of each distinct key (a tag, a context): one pass over the blocks, not one per question."""
+    ids: dict[object, int] = {}
+    numbers = np.fromiter((ids.setdefault(key, len(ids)) for key in keys), dtype=np.int64, count=len(keys))
+    return dict(zip(ids, np.bincount(numbers, weights=sizes, minlength=len(ids)).tolist(), strict=True))
+
+
+def _shares(blocks: Sequence[Block], page: Page, shapes: BlockShapes) -> dict[str, float]:
     """How the page's words and blocks spread over kinds of blocks."""
+    sizes, linked, headings = shapes.sizes, shapes.linked, shapes.headings
     words = max(sizes.sum(), 1.0)
     count = max(len(blocks), 1)
     texts = page.texts
     repeats = Counter(texts)
-    tags = [block.tag for block in blocks]
     contexts = [block.context for block in blocks]
-    # Block.link_density, for all blocks at once.
-    link_chars = np.fromiter((block.link_chars for block in blocks), dtype=float, count=len(blocks))
-    linked = np.minimum(link_chars / np.maximum(page.lengths - 1, 1), 1.0) > 0.5
-    headings = np.array([tag in HEADING_TAGS for tag in tags], dtype=bool)
-    in_tag = lambda names: float(sizes[np.array([tag in names for tag in tags], dtype=bool)].sum())  # noqa: E731
-    in_context = lambda name: float(sizes[np.array([name in context for context in contexts], dtype=bool)].sum())  # noqa: E731
+    # Word counts are whole numbers, so summing them per group first gives the same floats.
+    by_tag, by_context = _words_by(shapes.tags, sizes), _words_by(contexts, sizes)
+    in_tag = lambda names: float(sum(n for tag, n in by_tag.items() if tag in names))  # noqa: E731
+    in_context = lambda name: float(sum(n for context, n in by_context.items() if name in context))  # noqa: E731
     return {
         "log_page_words": _log(sizes.sum()),
         "log_blocks": _log(len(blocks)),
@@ -181,10 +212,10 @@ def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str,
         "prose_share": sizes[sizes >= PROSE_WORDS].sum() / words,
         "short_share": float((sizes <= 4).sum()) / count,
         "repeat_share": sum(n for n in repeats.values() if n > 1) / count,
-        "price_share": page.flags(_PRICE).sum() / count,
+        "price_share": page.flags(*_PRICE).sum() / count,
         "date_share": page.flags(_DATE_SHAPE).sum() / count,
         "question_share": sum(1 for text in texts if text.endswith("?")) / count,
-        "link_share": int(link_chars.sum()) / max(len(page.text) - page.n, 1),
+        "link_share": int(shapes.link_chars.sum()) / max(len(page.text) - page.n, 1),
         "linked_block_share": float(linked.sum()) / count,
         "heading_share": float(headings.sum()) / count,
         "log_linked_headings": _log(float((linked & headings).sum())),
@@ -202,35 +233,54 @@ def _shares(blocks: Sequence[Block], page: Page, sizes: np.ndarray) -> dict[str,
     }
 
 
-def _layout(blocks: Sequence[Block], sizes: np.ndarray) -> dict[str, float]:
+def _layout(shapes: BlockShapes) -> dict[str, float]:
     """A listing's shape against an article's: teasers (a linked title, then its summary), one long run of prose or none.
 
     A teaser grid repeats the same few block shapes; an article's words lie
     in one run of unlinked blocks, broken at most by short captions.
     """
-    count = max(len(blocks), 1)
-    linked = [block.link_density > 0.5 for block in blocks]
-    headings = [block.tag in HEADING_TAGS for block in blocks]
-    teasers = sum(1 for i in range(len(blocks)) if linked[i] and TEASER_TITLE_WORDS[0] <= sizes[i] <= TEASER_TITLE_WORDS[1]
-                  and any(not linked[j] and TEASER_SUMMARY_WORDS[0] <= sizes[j] <= TEASER_SUMMARY_WORDS[1]
-                          for j in range(i + 1, min(i + 3, len(blocks)))))
-    run = longest = 0.0
-    for size, link in zip(sizes, linked, strict=True):
-        run = 0.0 if link and size >= 3 else run + (size if size >= 8 else 0.0)
-        longest = max(longest, run)
-    shapes = [(block.tag, link, min(int(size) // 10, 3)) for block, link, size in zip(blocks, linked, sizes, strict=True)]
-    repeated = sum(n for n in Counter(zip(shapes, shapes[1:], shapes[2:], strict=False)).values() if n >= 3)
+    sizes, linked, headings = shapes.sizes, shapes.linked, shapes.headings
+    count = max(len(sizes), 1)
+    titles = linked & (sizes >= TEASER_TITLE_WORDS[0]) & (sizes <= TEASER_TITLE_WORDS[1])
+    summaries = ~linked & (sizes >= TEASER_SUMMARY_WORDS[0]) & (sizes <= TEASER_SUMMARY_WORDS[1])
+    summary_follows = np.zeros(len(sizes), dtype=bool)  # within the two blocks after
+    summary_follows[:-1] |= summaries[1:]
+    summary_follows[:-2] |= summaries[2:]
+    teasers = int((titles & summary_follows).sum())
+    longest = longest_unlinked_run(sizes, linked)
+    # A block's shape as one number: its tag, whether it is linked, its tens of words (up to 3).
+    tag_ids: dict[str, int] = {}
+    tag_numbers = np.fromiter((tag_ids.setdefault(tag, len(tag_ids)) for tag in shapes.tags), dtype=np.int64, count=len(sizes))
+    shape = (tag_numbers * 2 + linked) * 4 + np.minimum(sizes.astype(np.int64) // 10, 3)
+    kinds = 8 * len(tag_ids)
+    triples = (shape[:-2] * kinds + shape[1:-1]) * kinds + shape[2:]
+    triple_counts = np.unique(triples, return_counts=True)[1]
+    repeated = int(triple_counts[triple_counts >= 3].sum())
+    n_headings = int(headings.sum())
     return {
         "log_teasers": _log(teasers),
         "teaser_share": teasers / count,
-        "log_linked_titles": _log(sum(1 for link, size in zip(linked, sizes, strict=True) if link and 4 <= size <= 20)),
+        "log_linked_titles": _log(int((linked & (sizes >= 4) & (sizes <= 20)).sum())),
         "main_run_share": longest / max(sizes.sum(), 1.0),
         "log_main_run": _log(longest),
         "shape_repeat_share": repeated / count,
         "top3_share": float(np.sort(sizes)[::-1][:3].sum()) / max(sizes.sum(), 1.0),
-        "log_headings": _log(sum(headings)),
-        "linked_heading_share": sum(1 for link, heading in zip(linked, headings, strict=True) if link and heading) / max(sum(headings), 1),
+        "log_headings": _log(n_headings),
+        "linked_heading_share": int((linked & headings).sum()) / max(n_headings, 1),
     }
+
+
+def longest_unlinked_run(sizes: np.ndarray, linked: np.ndarray) -> float:
+    """The most words in a run of blocks that no linked block of 3 words or more breaks (blocks under 8 words add none).
+
+    >>> longest_unlinked_run(np.array([10.0, 5.0, 9.0, 4.0, 30.0]), np.array([False, False, False, True, False]))
+    30.0
+    """
+    breaks = linked & (sizes >= 3)
+    total = np.cumsum(np.where(breaks | (sizes < 8), 0.0, sizes))
+    # Whole numbers: the running sum less the sum at the last break is the run's sum, exactly.
+    runs = total - np.maximum.accumulate(np.where(breaks, total, 0.0))
+    return max(float(runs.max()), 0.0) if len(runs) else 0.0
 
 
 def _kept(text: str, page_words: float) -> dict[str, float]:
@@ -284,8 +334,8 @@ def _dom(dom: DomCounts) -> dict[str, float]:
 def page_feature_dict(blocks: Sequence[Block], kept_text: str, url: str | None, dom: DomCounts = NO_DOM) -> dict[str, float]:
     """The page's features by name: its blocks (or text lines), what the cleaner kept, its URL and tree."""
     page = Page([block.text for block in blocks])  # a block's text holds no newline
-    sizes = page.word_counts()
-    return {**_shares(blocks, page, sizes), **_layout(blocks, sizes), **_kept(kept_text, sizes.sum()), **_url(url), **_dom(dom)}
+    shapes = block_shapes(blocks, page)
+    return {**_shares(blocks, page, shapes), **_layout(shapes), **_kept(kept_text, shapes.sizes.sum()), **_url(url), **_dom(dom)}
 
 
 PAGE_FEATURE_NAMES = tuple(page_feature_dict([], "", None))

@@ -222,6 +222,9 @@ RULES: tuple[JunkRule, ...] = (
         r"|.{0,80}?[\s/|•·—–-]\d++\s*+(?:min(?:ute)?s?|mins?)\.?\s*+(?:read|de lectura|de lecture|lesezeit|di lettura|de leitura))" + _END,
         12,
         "reading-time badges such as '4 min read' are page furniture",
+        # Every branch holds 'min', 'read' or a language's own word: the needles spare the unanchored
+        # last branch (.{0,80}? before the count) a scan of every short line.
+        "min|read|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura",
     ),
     _rule(
         "related",
@@ -408,8 +411,10 @@ class RuleGate(NamedTuple):
     anchored: re.Pattern[str] | None
     needles: re.Pattern[str] | None
 
-    def may_match(self, line: str) -> bool:
-        return bool(self.anchored and self.anchored.search(line)) or bool(self.needles and self.needles.search(needle_fold(line)))
+    def passes(self, line: str, folded: str) -> tuple[bool, bool]:
+        """Whether the anchored rules may match ``line``, and whether the rules with needles may (``folded``: its ``needle_fold``)."""
+        return (self.anchored is not None and self.anchored.search(line) is not None,
+                self.needles is not None and self.needles.search(folded) is not None)
 
 
 def _gate(rules: Sequence[JunkRule]) -> RuleGate:
@@ -459,10 +464,12 @@ RULE_CACHE_LINES = 4096
 @functools.lru_cache(maxsize=RULE_CACHE_LINES)
 def _gated_rule(line: str, n_words: int, tier: int) -> str | None:
     """``first_matching_rule`` of a line that some rules' word limits allow (``tier``: the first limit they go up to)."""
-    if not rule_gates()[tier].may_match(line):
-        return None
     folded = needle_fold(line)
+    anchored, needled = rule_gates()[tier].passes(line, folded)
+    if not (anchored or needled):
+        return None
+    # A rule whose half of the gate failed cannot match: its pattern is not searched.
     for rule in RULES:
-        if rule.matches(line, n_words, folded):
+        if (needled if rule.needles else anchored) and rule.matches(line, n_words, folded):
             return rule.name
     return None
