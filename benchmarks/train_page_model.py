@@ -15,6 +15,9 @@ user's pages. What the page models read of each page is cached in --cache,
 keyed by the data and the cleaner's code (not ``page.py``: its features
 are computed from the cached views at fit time), so later runs only refit.
 
+Both models read each feature as two terms (``page.terms``): its value and
+its part above a knot, the training pages' median of it.
+
 - page type: softmax regression;
 - confidence: ridge regression of the cleaned text's word F1 (bag of
   words against the gold text), then a monotone calibration map from its
@@ -45,7 +48,7 @@ import numpy as np
 from cleanews.bench import word_f1
 from cleanews.clean import clean_body
 from cleanews.clean.model import LineModel
-from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_MODEL_FILE, PAGE_TYPES, PageView
+from cleanews.clean.page import PAGE_FEATURE_NAMES, PAGE_MODEL_FILE, PAGE_MODEL_FORMAT, PAGE_TYPES, PageView, terms
 from cleanews.config import CleanConfig
 from cleanews.document import Document
 
@@ -215,19 +218,21 @@ def calibration_knots(estimates: np.ndarray, measured: np.ndarray, knots: int = 
     return [(round(x, 4), round(y, 4)) for x, y, _ in pooled]
 
 
-def fit(matrix: np.ndarray, labels: np.ndarray, f1: np.ndarray, groups: np.ndarray) -> dict:
+def fit(features: np.ndarray, labels: np.ndarray, f1: np.ndarray, groups: np.ndarray) -> dict:
+    knots = np.median(features, axis=0)
+    matrix = terms(features, knots)
     mean, scale = standardise(matrix)
     design = (matrix - mean) / scale
     type_l2 = chosen_type_l2(design, labels, groups)
     type_weights, type_bias = fit_softmax(design, labels, type_l2)
     confidence_weights, confidence_bias = fit_ridge(design, f1)
-    return {"mean": mean, "scale": scale, "type_l2": type_l2, "type_weights": type_weights, "type_bias": type_bias,
+    return {"knots": knots, "mean": mean, "scale": scale, "type_l2": type_l2, "type_weights": type_weights, "type_bias": type_bias,
             "confidence_weights": confidence_weights, "confidence_bias": confidence_bias,
             "calibration": calibration_knots(ridge_estimates(matrix, f1, groups), f1)}
 
 
-def predict(model: dict, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    design = (matrix - model["mean"]) / model["scale"]
+def predict(model: dict, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    design = (terms(features, model["knots"]) - model["mean"]) / model["scale"]
     types = np.argmax(design @ model["type_weights"] + model["type_bias"], axis=1)
     estimates = design @ model["confidence_weights"] + model["confidence_bias"]
     knots = np.array(model["calibration"])
@@ -271,11 +276,14 @@ def report(mode: str, labels: np.ndarray, types: np.ndarray, f1: np.ndarray, con
 
 def model_json(model: dict) -> dict:
     r = lambda value: round(float(value), 6)  # noqa: E731
+    count = len(PAGE_FEATURE_NAMES)
+    def term(i: int) -> dict:  # the i-th term: feature i, or (from count on) the part of feature i - count above its knot
+        return {"mean": r(model["mean"][i]), "scale": r(model["scale"][i]),
+                "type_weights": {kind: r(model["type_weights"][i, k]) for k, kind in enumerate(PAGE_TYPES)},
+                "confidence_weight": r(model["confidence_weights"][i])}
     return {
         "features": [
-            {"name": name, "mean": r(model["mean"][i]), "scale": r(model["scale"][i]),
-             "type_weights": {kind: r(model["type_weights"][i, k]) for k, kind in enumerate(PAGE_TYPES)},
-             "confidence_weight": r(model["confidence_weights"][i])}
+            {"name": name, "knot": r(model["knots"][i]), **term(i), "above_knot": term(count + i)}
             for i, name in enumerate(PAGE_FEATURE_NAMES)
         ],
         "page_types": list(PAGE_TYPES),
@@ -308,11 +316,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         path = Path(__file__).resolve().parent.parent / "cleanews" / "clean" / PAGE_MODEL_FILE
         document = {
-            "format": 1,
+            "format": PAGE_MODEL_FORMAT,
             "about": "Page-type and confidence models written by benchmarks/train_page_model.py from the WCXB dev split "
-                     "(CC-BY-4.0); score per type = sum(type_weight * (value - mean) / scale) + type_bias, highest wins; "
-                     "confidence = the estimate sum(confidence_weight * (value - mean) / scale) + confidence_bias, mapped "
-                     "piecewise-linearly through calibration's [estimate, measured word F1] knots, clipped to [0, 1].",
+                     "(CC-BY-4.0). Each feature gives two terms: its value, and above_knot: max(0, value - knot). "
+                     "Score per type = sum over terms of type_weight * (term - mean) / scale, + type_bias; highest wins. "
+                     "Confidence = the estimate sum(confidence_weight * (term - mean) / scale) + confidence_bias, mapped "
+                     "piecewise-linearly through calibration's [estimate, measured word F1] points, clipped to [0, 1].",
             "models": models,
         }
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

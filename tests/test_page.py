@@ -111,7 +111,9 @@ def test_text_blocks_are_the_non_empty_lines() -> None:
 def test_shipped_models_load_for_both_modes() -> None:
     for mode in ("html", "text"):
         models = load_page_models(mode)
-        assert models.type_weights.shape == (len(PAGE_FEATURE_NAMES), len(PAGE_TYPES))
+        # Two terms a feature: its value and its part above the knot.
+        assert models.type_weights.shape == (2 * len(PAGE_FEATURE_NAMES), len(PAGE_TYPES))
+        assert models.knots.shape == (len(PAGE_FEATURE_NAMES),)
         # The calibration is monotone: a page estimated to be cleaned better is never given less confidence.
         assert np.all(np.diff(models.calibration_estimates) > 0) and np.all(np.diff(models.calibration_measured) >= 0)
         assert 0.0 <= models.calibration_measured[0] and models.calibration_measured[-1] <= 1.0

@@ -1,6 +1,9 @@
 """What kind of page a document is, and how well it was probably cleaned.
 
-Two small models read one feature vector per page (``page_features``):
+Two small models read one feature vector per page (``page_features``),
+each feature as two terms: its value, and the part of it above a knot (the
+training pages' median), so a feature can weigh differently on either side
+of the typical page (a few links against very many):
 
 - ``page_type``: a softmax regression over the page's shape, naming it
   ``article``, ``listing`` (section fronts, tag and search pages, grids of
@@ -45,6 +48,7 @@ from cleanews.clean.features import Page
 from cleanews.errors import CleanewsError
 
 PAGE_MODEL_FILE = "page_model.json"
+PAGE_MODEL_FORMAT = 2  # 2: each feature has a knot and a second term, its part above the knot
 PAGE_TYPES = ("article", "listing", "forum", "product", "documentation", "service")
 # A block of at least this many words is prose, not a teaser, label or menu item.
 PROSE_WORDS = 25
@@ -367,11 +371,12 @@ def text_blocks(text: str) -> list[Block]:
 
 @dataclass(frozen=True)
 class PageModels:
-    """One mode's two models over standardised page features."""
+    """One mode's two models over the standardised terms of the page features (``terms``)."""
 
-    mean: np.ndarray
+    knots: np.ndarray  # per feature: where its second term starts
+    mean: np.ndarray  # per term: the features, then their parts above the knots
     scale: np.ndarray
-    type_weights: np.ndarray  # features x PAGE_TYPES
+    type_weights: np.ndarray  # terms x PAGE_TYPES
     type_bias: np.ndarray
     confidence_weights: np.ndarray
     confidence_bias: float
@@ -379,8 +384,11 @@ class PageModels:
     calibration_estimates: np.ndarray
     calibration_measured: np.ndarray
 
+    def design(self, features: np.ndarray) -> np.ndarray:
+        return (terms(features, self.knots) - self.mean) / self.scale
+
     def type_probabilities(self, features: np.ndarray) -> np.ndarray:
-        scores = ((features - self.mean) / self.scale) @ self.type_weights + self.type_bias
+        scores = self.design(features) @ self.type_weights + self.type_bias
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -388,9 +396,18 @@ class PageModels:
         return PAGE_TYPES[int(np.argmax(self.type_probabilities(features)))]
 
     def confidence(self, features: np.ndarray) -> float:
-        estimate = ((features - self.mean) / self.scale) @ self.confidence_weights + self.confidence_bias
+        estimate = self.design(features) @ self.confidence_weights + self.confidence_bias
         calibrated = np.interp(estimate, self.calibration_estimates, self.calibration_measured)
         return round(float(np.clip(calibrated, 0.0, 1.0)), 3)
+
+
+def terms(features: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """The models' terms of one page's features (or of a matrix of pages, one a row): each value, then its part above its knot.
+
+    >>> terms(np.array([1.0, 5.0]), np.array([2.0, 2.0])).tolist()
+    [1.0, 5.0, 0.0, 3.0]
+    """
+    return np.concatenate([features, np.maximum(features - knots, 0.0)], axis=-1)
 
 
 def models_from_dict(data: dict) -> PageModels:
@@ -399,11 +416,14 @@ def models_from_dict(data: dict) -> PageModels:
         raise ModelError(f"page model features {names} do not match the code's {PAGE_FEATURE_NAMES}; retrain it")
     if tuple(data["page_types"]) != PAGE_TYPES:
         raise ModelError(f"page model types {data['page_types']} are not {PAGE_TYPES}; retrain it")
-    column = lambda key: np.array([float(feature[key]) for feature in data["features"]])  # noqa: E731
+    # Each feature's two terms: its own entry, then its "above_knot" entry.
+    entries = [*data["features"], *(feature["above_knot"] for feature in data["features"])]
+    column = lambda key: np.array([float(entry[key]) for entry in entries])  # noqa: E731
     return PageModels(
+        knots=np.array([float(feature["knot"]) for feature in data["features"]]),
         mean=column("mean"),
         scale=column("scale"),
-        type_weights=np.array([[float(feature["type_weights"][kind]) for kind in PAGE_TYPES] for feature in data["features"]]),
+        type_weights=np.array([[float(entry["type_weights"][kind]) for kind in PAGE_TYPES] for entry in entries]),
         type_bias=np.array([float(data["type_bias"][kind]) for kind in PAGE_TYPES]),
         confidence_weights=column("confidence_weight"),
         confidence_bias=float(data["confidence_bias"]),
@@ -416,7 +436,10 @@ def models_from_dict(data: dict) -> PageModels:
 def load_page_models(mode: str) -> PageModels:
     """The shipped models of one mode ("html" or "text"), read once per process."""
     text = resources.files("cleanews.clean").joinpath(PAGE_MODEL_FILE).read_text(encoding="utf-8")
-    models = json.loads(text)["models"]
+    data = json.loads(text)
+    if data.get("format") != PAGE_MODEL_FORMAT:
+        raise ModelError(f"{PAGE_MODEL_FILE} is format {data.get('format')}, the code reads {PAGE_MODEL_FORMAT}; retrain it")
+    models = data["models"]
     if mode not in models:
         raise ModelError(f"no page model {mode!r} in {PAGE_MODEL_FILE}; it has {', '.join(sorted(models))}")
     return models_from_dict(models[mode])
