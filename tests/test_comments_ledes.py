@@ -77,6 +77,15 @@ def test_a_datelined_lede_after_related_links_stays() -> None:
     assert clean_text("\n".join(page), CleanConfig(line_model=False)).text == "\n".join(HBO_STORY)
 
 
+def test_a_datelined_lede_above_the_byline_and_an_ad_stays_and_the_byline_names_the_author() -> None:
+    """A wire story scraped flat: the lede, then the byline and an ad slot, then the rest of the story."""
+    page = [*MENU, "HBO goes it alone", HBO_STORY[0], "By The Associated Press", "Advertisements", *HBO_STORY[1:], *FOOTER]
+    doc = clean_text("\n".join(page))
+    assert doc.text == "\n".join(HBO_STORY)
+    assert doc.author == "The Associated Press"
+    assert {removal.line: removal.rule for removal in doc.cleaning.removed}["Advertisements"] == "advertisement"
+
+
 def test_a_spanish_lede_after_related_links_stays() -> None:
     story = ["MADRID, 3 jun (EFE).- El Gobierno aprobó el plan.",
              "El plan prevé plantar diez mil árboles en los barrios con más calor de la ciudad antes de que termine la legislatura."]

@@ -134,3 +134,17 @@ def test_a_byline_names_the_author_and_is_never_the_title(headline: str, byline:
     assert doc.title != byline
     assert byline not in doc.text
     assert doc.text.startswith(paragraphs[0][:30])
+
+
+@pytest.mark.parametrize("stamp", ["5 days ago", "20 July 2012", "17.05.2021", "OCTOBER 13, 2025"])
+def test_a_date_line_at_the_top_of_the_story_is_no_article_text(stamp: str) -> None:
+    doc = clean_text("\n".join([*MENU, "Harbor Bridge reopens after two years", stamp, *ENGLISH, *FOOTER]))
+    assert doc.text == "\n".join(ENGLISH)
+    rule = {removal.line: removal.rule for removal in doc.cleaning.removed}[stamp]
+    assert rule == "date" or rule.startswith(MODEL_RULE_PREFIX)  # where the classifier already took it out
+    assert doc.title == "Harbor Bridge reopens after two years"
+
+
+def test_a_price_at_the_top_is_no_date_line() -> None:
+    doc = clean_text("\n".join(["$59.00", *ENGLISH]), CleanConfig(line_model=False))
+    assert doc.text.split("\n")[0] == "$59.00"

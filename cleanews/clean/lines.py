@@ -52,12 +52,14 @@ MAX_SLIDE_LINES = 4
 # A byline stands among the first kept lines and is short: 'By The Associated Press'.
 BYLINE_SEARCH_LINES = 4
 MAX_BYLINE_WORDS = 8
+MAX_DATE_WORDS = 5
 # 'By' in the languages of the shared pages, then a capitalised name.
 _BYLINE = re.compile(r"^(?:by|von|por|par|door|av|przez|od)\s+(?=[^\W\d_])(.+?)\.?$", re.IGNORECASE)
 # What follows a name in a byline: a dot, bar or dash between spaces, then a date or a role.
 _BYLINE_SEPARATOR = re.compile(r"\s+[•·|–—-]\s+")
 # A date or time shape, and a field label ('Tags: a, b, c'): neither is a headline.
 _DATE_LIKE = re.compile(r"^\W*(?:\d{1,4}\W+)?\w+\W+\d{1,4}(?:\W+\d{1,4})?\W*$|^\d+\s+\w+\s+\w+$")
+_DATE_CHARACTERS = re.compile(r"^[^\W_]+(?:[\s,./:-]+[^\W_]+)*$")
 _FIELD_LIST = re.compile(r"^[^:]{1,30}:.*,.*,")
 # After a 'Related' header, lines are link titles until a real sentence.
 MIN_SENTENCE_WORDS = 12
@@ -184,6 +186,7 @@ def clean_lines(
     if model is not None:
         mark_by_model(lines, model, matched)
         keep_datelined_ledes(lines)
+    mark_date_line(lines)
     return finish(lines, detect_title, drop_repeats, known_title)
 
 
@@ -396,9 +399,16 @@ def is_lede(line: Line) -> bool:
 
 
 def keep_datelined_ledes(lines: list[Line]) -> None:
-    """Give back a dateline's lede the classifier removed just before the story it opens."""
-    for line, after in zip(lines, lines[1:], strict=False):
-        if line.rule is not None and line.rule.startswith(MODEL_RULE_PREFIX) and after.rule is None and _DATELINE.match(line.text):
+    """Give back a dateline's lede the classifier removed just before the story it opens.
+
+    Furniture in between (a byline, 'Advertisement') does not part the lede
+    from its story.
+    """
+    between = lambda line: line.rule is not None and (  # noqa: E731
+        not line.rule.startswith(MODEL_RULE_PREFIX) or byline_name(line.text, len(line.words)) is not None)
+    judged = [line for line in lines if not between(line)]
+    for line, after in zip(judged, judged[1:], strict=False):
+        if line.rule is not None and after.rule is None and _DATELINE.match(line.text):
             line.rule = None
 
 
@@ -469,16 +479,40 @@ def plausible_title(text: str) -> bool:
 def mark_byline(lines: list[Line]) -> str | None:
     """Take a byline ('By The Associated Press') out of the top of the body; return the author it names.
 
-    The byline is among the first kept lines, or just above them where the
-    classifier took it out with the page furniture: either way it names the author.
+    The byline is among the first kept lines (or between them, where the
+    classifier took it out of the story), or just above them where it took
+    it out with the page furniture: either way it names the author.
     """
     kept = [line for line in lines if line.rule is None]
-    for line in kept[:BYLINE_SEARCH_LINES] + (removed_just_above(lines, kept[0]) if kept else []):
+    if not kept:
+        return None
+    top = lines[lines.index(kept[0]) : lines.index(kept[:BYLINE_SEARCH_LINES][-1]) + 1]
+    among = [line for line in top if line.rule is None or line.rule.startswith(MODEL_RULE_PREFIX)]
+    for line in among + removed_just_above(lines, kept[0]):
         name = byline_name(line.text, len(line.words))
         if name is not None:
             line.rule = "byline"
             return name
     return None
+
+
+def mark_date_line(lines: list[Line]) -> None:
+    """Take a date line ('20 July 2012', '5 days ago') out of the top of scraped text: the page's stamp, not its story.
+
+    Only letters, digits and a date's separators: a price ('$59.00') is none.
+    (Not in HTML mode, where trafilatura leaves the stamp out and most short
+    lines with a number at the top are a product's or a listing's.)
+
+    >>> lines = [Line(text, WORD.findall(text)) for text in ("5 days ago", "The mayor opened the bridge on Monday.")]
+    >>> mark_date_line(lines); [line.rule for line in lines]
+    ['date', None]
+    """
+    kept = [line for line in lines if line.rule is None]
+    for line in kept[:BYLINE_SEARCH_LINES]:
+        if (len(line.words) <= MAX_DATE_WORDS and any(char.isdigit() for char in line.text)
+                and _DATE_CHARACTERS.match(line.text) and _DATE_LIKE.match(line.text)):
+            line.rule = "date"
+            return
 
 
 def byline_name(text: str, n_words: int) -> str | None:
