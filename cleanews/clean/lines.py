@@ -398,15 +398,18 @@ def is_lede(line: Line) -> bool:
     return bool(_DATELINE.match(line.text)) or (len(line.words) >= MIN_STATEMENT_WORDS and _FULL_STOP.search(line.text) is not None)
 
 
+def furniture(line: Line) -> bool:
+    """A line removed as a story's furniture: by a named rule ('Advertisement'), or a byline the classifier removed."""
+    return line.rule is not None and (not line.rule.startswith(MODEL_RULE_PREFIX) or byline_name(line.text, len(line.words)) is not None)
+
+
 def keep_datelined_ledes(lines: list[Line]) -> None:
     """Give back a dateline's lede the classifier removed just before the story it opens.
 
     Furniture in between (a byline, 'Advertisement') does not part the lede
     from its story.
     """
-    between = lambda line: line.rule is not None and (  # noqa: E731
-        not line.rule.startswith(MODEL_RULE_PREFIX) or byline_name(line.text, len(line.words)) is not None)
-    judged = [line for line in lines if not between(line)]
+    judged = [line for line in lines if not furniture(line)]
     for line, after in zip(judged, judged[1:], strict=False):
         if line.rule is not None and after.rule is None and _DATELINE.match(line.text):
             line.rule = None
