@@ -25,8 +25,8 @@ def test_readme_python_block_runs(block: str, tmp_path: Path) -> None:
 def test_readme_python_blocks_pass_mypy_strict(tmp_path: Path) -> None:
     for number, block in enumerate(BLOCKS):
         (tmp_path / f"block{number}.py").write_text(block, encoding="utf-8")
-    # MYPYPATH: the checkout's cleanews (an editable install hides it from mypy); silent: its own code is checked in CI by
-    # `mypy cleanews`, here only the examples, as a user's strict project would see them.
+    # MYPYPATH: the checkout's cleanews (an editable install hides it from mypy); silent: its own code is checked by
+    # test_types.py, here only the examples, as a user's strict project would see them.
     command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--ignore-missing-imports", "--no-incremental",
                *sorted(str(path) for path in tmp_path.glob("block*.py"))]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env={**os.environ, "MYPYPATH": str(REPO)})

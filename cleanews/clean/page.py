@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -189,9 +189,12 @@ def block_shapes(blocks: Sequence[Block], page: Page) -> BlockShapes:
     return BlockShapes(page.word_counts(), link_chars, linked, headings, tags)
 
 
-def _words_by(keys: Sequence[object], sizes: np.ndarray) -> dict[object, float]:
+Key = TypeVar("Key", str, frozenset[str])
+
+
+def _words_by(keys: Sequence[Key], sizes: np.ndarray) -> dict[Key, float]:
     """The words of the blocks of each distinct key (a tag, a context): one pass over the blocks, not one per question."""
-    ids: dict[object, int] = {}
+    ids: dict[Key, int] = {}
     numbers = np.fromiter((ids.setdefault(key, len(ids)) for key in keys), dtype=np.int64, count=len(keys))
     return dict(zip(ids, np.bincount(numbers, weights=sizes, minlength=len(ids)).tolist(), strict=True))
 
