@@ -110,3 +110,33 @@ def test_a_lede_shown_as_a_teaser_above_the_story_stays_in_it() -> None:
     doc = clean_text(page)
     assert teaser in doc.text.split("\n")
     assert "repeated_line" not in [removal.rule for removal in doc.cleaning.removed if removal.line == teaser]
+
+
+PRESS_RELEASE = """SPRINGFIELD, Ill., Oct. 21, 2025 /PRNewswire/ -- Acme Corp (NYSE: ACME) today
+reported record revenue of $1.2 billion for the third quarter, up 14 percent
+from a year earlier, driven by strong demand for its industrial products.
+
+"We delivered another quarter of growth across every segment," said Jane
+Roe, chief executive officer. "Our teams executed well despite higher costs."
+
+The company raised its full-year outlook and expects revenue of between
+$4.6 billion and $4.8 billion."""
+PARAGRAPHS = [" ".join(paragraph.split("\n")) for paragraph in PRESS_RELEASE.split("\n\n")]
+HEADLINE = "Acme Corp Reports Record Third Quarter Results"
+
+
+def test_a_press_release_wrapped_at_a_fixed_width_is_joined_whatever_its_lines_start_with() -> None:
+    page = (f"<html><head><title>{HEADLINE} | Wire</title></head><body><h1>{HEADLINE}</h1>"
+            f"<pre>{HEADLINE.upper()}\n\n{PRESS_RELEASE}</pre></body></html>")
+    html_doc = clean_html(page)
+    text_doc = clean_text(f"{HEADLINE}\n\n{HEADLINE.upper()}\n\n{PRESS_RELEASE}")
+    for doc in (html_doc, text_doc):
+        assert doc.text.split("\n") == PARAGRAPHS
+        assert doc.title == HEADLINE
+
+
+def test_short_lines_that_are_not_wrapped_stay_apart() -> None:
+    teasers = ["Mayor names new parks chief after long search", "Ferry fares to rise in July for all riders",
+               "Storm knocks out power to homes on the coast", "Library to close early on Fridays this winter"]
+    doc = clean_text("\n".join(teasers), CleanConfig(line_model=False, detect_title=False))
+    assert doc.text.split("\n") == teasers

@@ -109,15 +109,53 @@ def words_of(line: str) -> list[str]:
 _PARAGRAPH_END = re.compile(r"[.!?…:;。！？؟]['\"’”»)\]]*$")
 
 
+# A text hard-wrapped at a fixed width (a press release, a plain-text mail) breaks most of its
+# lines of five words or more within this many characters of one width of at most MAX_WRAP_WIDTH:
+# at least MIN_WRAPPED_LINES of them, and this share of them; and at least MIN_LOWER_BREAKS of
+# those breaks fall before a word in lower case (mid-sentence), as no list of short titles does.
+WRAP_BAND = 12
+MAX_WRAP_WIDTH = 100
+MIN_WRAPPED_LINES = 4
+MIN_WRAPPED_SHARE = 0.5
+MIN_LOWER_BREAKS = 2
+
+
+def wrap_width(lines: Sequence[Line]) -> int | None:
+    """The width ``lines`` are hard-wrapped at, or None when they are not.
+
+    There a line that breaks near the width without ending its sentence
+    goes on in the next line, whatever its first letter ('...said Jane' /
+    'Roe, chief executive').
+
+    >>> text = ("The company said on Tuesday that its revenue rose by\\nfourteen percent in the quarter, said its chief Jane\\n"
+    ...         "Roe, who has run the firm since 2019, in a call with\\nanalysts and reporters on a busy Tuesday morning.")
+    >>> wrap_width(split_lines(text)), wrap_width(split_lines("Home\\nNews\\nThe council voted on Monday."))
+    (52, None)
+    >>> [line.text[:20] for line in join_wrapped(split_lines(text))]
+    ['The company said on ']
+    """
+    lengths = np.array([len(line.text) for line in lines if len(line.words) >= 5])
+    short = lengths[lengths <= MAX_WRAP_WIDTH]
+    if len(short) < MIN_WRAPPED_LINES:
+        return None
+    width = int(np.percentile(short, 90))
+    in_band = int(((short >= width - WRAP_BAND) & (short <= width + 2)).sum())
+    lower_breaks = sum(width - WRAP_BAND <= len(line.text) <= width + 2 and following.text[:1].islower()
+                       for line, following in zip(lines, lines[1:], strict=False))
+    wrapped = in_band >= MIN_WRAPPED_LINES and in_band >= MIN_WRAPPED_SHARE * len(lengths) and lower_breaks >= MIN_LOWER_BREAKS
+    return width if wrapped else None
+
+
 def join_wrapped(lines: list[Line]) -> list[Line]:
     """Join hard-wrapped lines back into paragraphs: one paragraph a line.
 
     >>> [line.text for line in join_wrapped(split_lines("The council voted\\nto close the library.\\nIt opens Monday."))]
     ['The council voted to close the library.', 'It opens Monday.']
     """
+    width = wrap_width(lines)
     paragraphs: list[list[Line]] = []
     for line in lines:
-        if paragraphs and line.text[:1].islower() and continues(paragraphs[-1], line):  # (most lines start otherwise)
+        if paragraphs and (line.text[:1].islower() or width) and continues(paragraphs[-1], line, width):  # (most lines start otherwise)
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
@@ -130,10 +168,11 @@ def join_across_removed(lines: list[Line]) -> list[Line]:
     Once the junk line is gone the two parts meet; joining them now gives
     what a second cleaning of the output would give, so cleaning is idempotent.
     """
+    width = wrap_width([line for line in lines if line.rule is None])
     parts: list[list[Line]] = []
     last_kept: int | None = None
     for line in lines:
-        if line.rule is None and last_kept is not None and continues(parts[last_kept], line):
+        if line.rule is None and last_kept is not None and continues(parts[last_kept], line, width):
             parts[last_kept].append(line)
             continue
         parts.append([line])
@@ -142,13 +181,18 @@ def join_across_removed(lines: list[Line]) -> list[Line]:
     return [merged(part) for part in parts]
 
 
-def continues(paragraph: list[Line], line: Line) -> bool:
+def continues(paragraph: list[Line], line: Line, width: int | None = None) -> bool:
     """Whether ``line`` goes on with the sentence the lines of ``paragraph`` left open.
 
-    Only the paragraph's last line can end it, so the test costs the same
-    however long the paragraph has grown (joining stays linear).
+    It does when it starts in lower case or, in a text hard-wrapped at
+    ``width`` (``wrap_width``), when the paragraph's last line broke near
+    the width. Only the paragraph's last line can end it, so the test costs
+    the same however long the paragraph has grown (joining stays linear).
     """
-    return line.text[:1].islower() and any(part.words for part in paragraph) and not _PARAGRAPH_END.search(paragraph[-1].text)
+    last = paragraph[-1]
+    wrapped = width is not None and len(last.text) >= width - WRAP_BAND and bool(line.words)
+    return ((line.text[:1].islower() or wrapped) and any(part.words for part in paragraph)
+            and not _PARAGRAPH_END.search(last.text))
 
 
 def merged(paragraph: list[Line]) -> Line:
@@ -500,22 +544,23 @@ def mark_byline(lines: list[Line]) -> str | None:
 
 
 def mark_date_line(lines: list[Line]) -> None:
-    """Take a date line ('20 July 2012', '5 days ago') out of the top of scraped text: the page's stamp, not its story.
+    """Take date lines ('20 July 2012', '5 days ago') above the story's first sentence out of scraped text: the page's stamp.
 
     Only letters, digits and a date's separators: a price ('$59.00') is none.
     (Not in HTML mode, where trafilatura leaves the stamp out and most short
     lines with a number at the top are a product's or a listing's.)
 
-    >>> lines = [Line(text, WORD.findall(text)) for text in ("5 days ago", "The mayor opened the bridge on Monday.")]
+    >>> lines = [Line(text, WORD.findall(text)) for text in ("5 days ago", "The mayor opened the new bridge over the river on Monday morning.")]
     >>> mark_date_line(lines); [line.rule for line in lines]
     ['date', None]
     """
     kept = [line for line in lines if line.rule is None]
-    for line in kept[:BYLINE_SEARCH_LINES]:
+    story = next((index for index, line in enumerate(kept) if len(line.words) >= MIN_SENTENCE_WORDS), None)
+    # Every one above the story's first sentence, so that a second cleaning finds none left.
+    for line in kept[:story] if story is not None else ():
         if (len(line.words) <= MAX_DATE_WORDS and any(char.isdigit() for char in line.text)
                 and _DATE_CHARACTERS.match(line.text) and _DATE_LIKE.match(line.text)):
             line.rule = "date"
-            return
 
 
 def byline_name(text: str, n_words: int) -> str | None:

@@ -397,7 +397,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "no_text": "lines with no letters or digits",
     "title": "the headline, moved from the body to the title field",
     "byline": "a byline at the top ('By The Associated Press'), moved from the body to the author field",
-    "date": "a date line at the top of scraped text ('20 July 2012', '5 days ago'): the page's stamp, not its story",
+    "date": "a date line above the story's first sentence in scraped text ('20 July 2012', '5 days ago'): the page's stamp",
     "related_links": "link titles listed under a 'Related' or 'You May Also Like' header",
     "gallery": "a run of caption-shaped lines or numbered slides: a photo gallery's captions",
     "comments": "reader comments: a thread's header and all after it, when a thread's furniture (who, when, Reply) follows",
