@@ -139,11 +139,12 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     if len(short) < MIN_WRAPPED_LINES:
         return None
     width = int(np.percentile(short, 90))
-    in_band = int(((short >= width - WRAP_BAND) & (short <= width + 2)).sum())
-    lower_breaks = sum(width - WRAP_BAND <= len(line.text) <= width + 2 and following.text[:1].islower()
-                       for line, following in zip(lines, lines[1:], strict=False))
-    wrapped = in_band >= MIN_WRAPPED_LINES and in_band >= MIN_WRAPPED_SHARE * len(lengths) and lower_breaks >= MIN_LOWER_BREAKS
-    return width if wrapped else None
+    low, high = width - WRAP_BAND, width + 2  # the band the wrapped lines break in
+    in_band = int(((short >= low) & (short <= high)).sum())
+    if in_band < MIN_WRAPPED_LINES or in_band < MIN_WRAPPED_SHARE * len(lengths):
+        return None  # most pages: the walk over the lines below is not needed
+    lower_breaks = sum(low <= len(line.text) <= high and following.text[:1].islower() for line, following in zip(lines, lines[1:], strict=False))
+    return width if lower_breaks >= MIN_LOWER_BREAKS else None
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
