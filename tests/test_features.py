@@ -2,6 +2,8 @@
 
 import re
 
+import numpy as np
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,29 @@ def test_page_patterns_find_in_the_joined_blocks_what_each_block_holds(texts: li
 @given(pages)
 def test_the_words_of_all_lines_at_once_are_each_lines_own(texts: list[str]) -> None:
     assert words_of_lines(texts) == [words_of(text) for text in texts]
+
+
+def brute_best_sum(values: list[float]) -> float:
+    return max(sum(values[start:end + 1]) for start in range(len(values)) for end in range(start, len(values)))
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from([-4.0, 8.0, 12.0, 30.0]), min_size=1, max_size=30))
+def test_main_runs_are_disjoint_and_each_holds_a_share_of_the_best(values: list[float]) -> None:
+    runs = features.main_runs(np.array(values))
+    best = brute_best_sum(values)
+    if best <= 0:
+        return
+    sums = [sum(values[first:last + 1]) for first, last in runs]
+    assert max(sums) == best
+    assert all(total >= features.MAIN_RUN_SHARE * best for total in sums)
+    assert all(previous[1] < following[0] for previous, following in zip(runs, runs[1:]))
+
+
+def test_an_article_in_two_sections_has_both_as_main_runs() -> None:
+    """A second section as long as the first, after a code listing, is no farther from the article than the first."""
+    sizes = np.array([1, 2, 1] + [25] * 6 + [3] * 40 + [25] * 4 + [2, 1], dtype=float)
+    ends = np.array([0, 0, 0] + [1] * 6 + [0] * 40 + [1] * 4 + [0, 0], dtype=float)
+    distance = features.distance_to_main_run(sizes, ends)
+    assert distance[3:9].tolist() == [0] * 6 and distance[49:53].tolist() == [0] * 4
+    assert distance[:3].tolist() == [3, 2, 1] and distance[30] > 0

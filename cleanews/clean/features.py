@@ -55,7 +55,7 @@ FEATURES: dict[str, str] = {
     "timestamp": "holds a clock time or a numeric date (comment and teaser stamps)",
     "window_timestamps": "timestamp lines among the eleven lines centred here: comment threads stamp every entry",
     "glued": "words glued across an element boundary ('AthleteA 24-year-old'): teaser lists scraped flat",
-    "main_distance": "log(1 + lines to the page's main run of prose sentences); 0 inside it",
+    "main_distance": "log(1 + lines to the nearest of the page's main runs of prose sentences); 0 inside one",
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 
@@ -382,15 +382,43 @@ MAIN_RUN_GAP_COST = 4.0
 
 
 def distance_to_main_run(size: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Lines to the run with the most prose words (maximum-sum segment), 0 inside it.
+    """Lines to the nearest of the page's main runs of prose (``main_runs``), 0 inside one.
 
-    A page's article is usually its one long stretch of sentences; menus,
-    teasers and footers sit outside it, often separated by short lines.
+    A page's article is usually one long stretch of sentences, or a few
+    (sections split by code, tables or a gallery); menus, teasers and
+    footers sit outside them, often separated by short lines.
     """
     evidence = np.where((size >= PROSE_WORDS) & (ends > 0), size, -MAIN_RUN_GAP_COST)
-    best_start, best_end = max_sum_run(evidence)
+    runs = main_runs(evidence)
     positions = np.arange(len(size))
-    return np.maximum(best_start - positions, 0) + np.maximum(positions - best_end, 0)
+    if not runs:
+        return np.zeros(len(size))
+    starts, last = (np.array(bounds)[:, None] for bounds in zip(*runs, strict=True))
+    return (np.maximum(starts - positions, 0) + np.maximum(positions - last, 0)).min(axis=0)
+
+
+# A run of prose with at least this share of the best run's evidence is one of the main runs too.
+MAIN_RUN_SHARE = 0.5
+
+
+def main_runs(evidence: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) of the maximum-sum run, then of the best runs left and right of it, while they hold MAIN_RUN_SHARE of its sum.
+
+    >>> main_runs(np.array([9.0, -4.0, -4.0, -4.0, 6.0, -4.0, 2.0]))
+    [(0, 0), (4, 4)]
+    """
+    start, end = max_sum_run(evidence)
+    if end < start:
+        return []
+    floor = MAIN_RUN_SHARE * float(evidence[start : end + 1].sum())
+    runs, pending = [(start, end)], [(0, start), (end + 1, len(evidence))]
+    while pending:
+        low, high = pending.pop()
+        first, last = max_sum_run(evidence[low:high])
+        if last >= first and float(evidence[low + first : low + last + 1].sum()) >= floor:
+            runs.append((low + first, low + last))
+            pending += [(low, low + first), (low + last + 1, high)]
+    return sorted(runs)
 
 
 def max_sum_run(values: Sequence[float] | np.ndarray) -> tuple[int, int]:
