@@ -140,3 +140,32 @@ def test_short_lines_that_are_not_wrapped_stay_apart() -> None:
                "Storm knocks out power to homes on the coast", "Library to close early on Fridays this winter"]
     doc = clean_text("\n".join(teasers), CleanConfig(line_model=False, detect_title=False))
     assert doc.text.split("\n") == teasers
+
+
+SIGNED_THREAD = [  # each comment signed only by a name over its time, as many comment widgets do
+    "[ 3 comments ]", "Top Rated Comments", "Nick A", "2 days ago at 07:47 am",
+    "We went last week on your recommendation and the trout was every bit as good as you said.", "Rating: 25 Votes",
+    "fmcshan", "2 days ago at 07:50 am", "I have to disagree about the service, we waited forty minutes for our mains.",
+    "Jess Jones", "November 15, 2022 at 7:03 am", "The risotto was fine when we had it, worth another try.",
+]
+
+
+def test_comments_signed_by_a_name_over_their_time_are_a_thread() -> None:
+    lines = ["Lakeside Grill review", *REVIEW, *SIGNED_THREAD, *FOOTER]
+    assert thread_start(lines) == 1 + len(REVIEW)
+    assert "trout was every bit" not in clean_text("\n".join(lines)).text
+
+
+def test_a_header_under_every_post_heads_no_thread_over_the_answers() -> None:
+    """A Q&A page: 'Add a comment' under the question and under each answer; the answers are the page."""
+    answers = []
+    for name, time in (("Ann Lee", "Mar 3, 2021 at 14:05"), ("bob", "Mar 4, 2021 at 09:12"), ("Cy Twombly", "Mar 5, 2021 at 18:40")):
+        answers += [f"You can check the cable first, then reset the router and wait a minute before you try again, {name} wrote.",
+                    "Share", name, time, "Add a comment"]
+    lines = ["How do I reset my router?", *REVIEW, "Add a comment", *answers]
+    assert thread_start(lines) is None
+
+
+def test_a_sidebar_of_the_sites_latest_comments_is_no_thread() -> None:
+    lines = [*REVIEW, "Latest Comments", "Nick A", "3 weeks ago", "Great review, thanks", "MK", "1 month ago", "Agreed", *REVIEW]
+    assert thread_start(lines) is None

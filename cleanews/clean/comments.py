@@ -33,7 +33,8 @@ _COMMENT_WORD = (r"(?:comments?|responses?|kommentare?|leserkommentare|commentai
                  r"comentarios?|comentários?|commenti|reacties|komentáře|komentarze|комментари\w*|kommentarer|yorumlar|"
                  r"評論|评论|コメント)")
 _HEADER = re.compile(
-    rf"^\W*(?:\d[\d.,]*\s*)?(?:reader\s+|user\s+|\w+\s+)?{_COMMENT_WORD}\W*(?:\(?\d[\d.,]*\)?)?\W*$"
+    # A sidebar's list of the site's latest comments is no thread under this story.
+    rf"^\W*(?:\d[\d.,]*\s*)?(?!(?:latest|recent|new|newer|older|popular|most)\s)(?:reader\s+|user\s+|\w+\s+)?{_COMMENT_WORD}\W*(?:\(?\d[\d.,]*\)?)?\W*$"
     # 'N responses to "Headline"': the count names the story in quotes (the first comment's author may be glued on);
     # unquoted, it is a sentence ('300 responses to the survey were positive.').
     rf"|^\W*\d[\d.,]*\s*{_COMMENT_WORD}\s+(?:to|on|zu|für|à|sur|a|para|en|su|op|na|k)\s+[\"“„«‘'].{{0,300}}$"
@@ -86,8 +87,12 @@ def thread_start(lines: Sequence[str], kept: Sequence[bool] | None = None) -> in
     lines already); only ``kept`` ones count as the article before it.
     """
     words_before = 0
+    # A header under every post ('Add a comment') heads the posts' comments, not a thread after the page's
+    # content; a count repeated from under the headline ('33 Comments') heads the thread at its last place.
+    last = {line: index for index, line in enumerate(lines)}
     for index, line in enumerate(lines):
-        if words_before >= MIN_ARTICLE_WORDS and _HEADER.match(line) and is_thread(lines[index + 1 : index + 1 + MARKER_WINDOW]):
+        if (words_before >= MIN_ARTICLE_WORDS and last[line] == index and _HEADER.match(line)
+                and is_thread(lines[index + 1 : index + 1 + MARKER_WINDOW])):
             return index
         if words_before < MIN_ARTICLE_WORDS and (kept is None or kept[index]):  # past that, the count no longer matters
             words_before += len(WORD.findall(line))
@@ -96,5 +101,29 @@ def thread_start(lines: Sequence[str], kept: Sequence[bool] | None = None) -> in
 
 def is_thread(lines: Sequence[str]) -> bool:
     """Enough furniture of a thread, not all of it times (a live blog)."""
-    kinds = [kind for kind in map(marker_kind, lines) if kind]
+    kinds = [kind for kind in marker_kinds(lines) if kind]
     return len(kinds) >= MIN_MARKERS and sum(kind != "time" for kind in kinds) >= 2
+
+
+# A name alone on its line: one to four words, no digits, no sentence's end ('Nick A', 'fmcshan', 'Jess Jones').
+_NAME = re.compile(r"^[^\W\d](?:[^\W\d]|[ .'’-])*$")
+MAX_NAME_WORDS = 4
+
+
+def marker_kinds(lines: Sequence[str]) -> list[str | None]:
+    """``marker_kind`` of each line; a name alone on its line right above a time is who wrote the comment ('author').
+
+    Many threads sign a comment with no 'says:', only the name over its time.
+
+    >>> marker_kinds(["Nick A", "2 days ago at 07:47 am", "I think we'll see updates.", "Reply", "MK", "1 year ago"])
+    ['author', 'time', None, 'action', 'author', 'time']
+    """
+    kinds = [marker_kind(line) for line in lines]
+    for index in range(len(lines) - 1):
+        if kinds[index] is None and kinds[index + 1] == "time" and is_name(lines[index]):
+            kinds[index] = "author"
+    return kinds
+
+
+def is_name(line: str) -> bool:
+    return len(line.split()) <= MAX_NAME_WORDS and _NAME.match(line.strip()) is not None and not line.rstrip().endswith(".")
