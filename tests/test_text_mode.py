@@ -148,3 +148,10 @@ def test_a_date_line_at_the_top_of_the_story_is_no_article_text(stamp: str) -> N
 def test_a_price_at_the_top_is_no_date_line() -> None:
     doc = clean_text("\n".join(["$59.00", *ENGLISH]), CleanConfig(line_model=False))
     assert doc.text.split("\n")[0] == "$59.00"
+
+
+def test_a_time_stamp_above_the_story_is_no_title_and_goes_as_a_date() -> None:
+    text = "\n".join(["Nov. 19, 2019 8:03 am ET", *ENGLISH])
+    doc = clean_text(text)
+    assert doc.title != "Nov. 19, 2019 8:03 am ET" and doc.text.split("\n") == ENGLISH
+    assert ("date", "Nov. 19, 2019 8:03 am ET") in [(r.rule, r.line) for r in doc.cleaning.removed]

@@ -52,13 +52,15 @@ MAX_SLIDE_LINES = 4
 # A byline stands among the first kept lines and is short: 'By The Associated Press'.
 BYLINE_SEARCH_LINES = 4
 MAX_BYLINE_WORDS = 8
-MAX_DATE_WORDS = 5
+# A stamp ('May 14, 2024 10:32 AM') has at most this many words, half of them or more numbers.
+MAX_STAMP_WORDS = 8
 # 'By' in the languages of the shared pages, then a capitalised name.
 _BYLINE = re.compile(r"^(?:by|von|por|par|door|av|przez|od)\s+(?=[^\W\d_])(.+?)\.?$", re.IGNORECASE)
 # What follows a name in a byline: a dot, bar or dash between spaces, then a date or a role.
 _BYLINE_SEPARATOR = re.compile(r"\s+[•·|–—-]\s+")
 # A date or time shape, and a field label ('Tags: a, b, c'): neither is a headline.
 _DATE_LIKE = re.compile(r"^\W*(?:\d{1,4}\W+)?\w+\W+\d{1,4}(?:\W+\d{1,4})?\W*$|^\d+\s+\w+\s+\w+$")
+_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _DATE_CHARACTERS = re.compile(r"^[^\W_]+(?:[\s,./:-]+[^\W_]+)*$")
 _FIELD_LIST = re.compile(r"^[^:]{1,30}:.*,.*,")
 # After a 'Related' header, lines are link titles until a real sentence.
@@ -512,7 +514,8 @@ def looks_like_headline(line: Line) -> bool:
 def plausible_title(text: str) -> bool:
     """Whether ``text`` can be a page's headline: not a share or other junk label, a date, a field list or a byline.
 
-    >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "5 days ago", "Tags: archives, photo, photography", "By The Associated Press")]
+    >>> [plausible_title(t) for t in ("Share this:", "20 July 2012", "May 14, 2024 10:32 AM", "Tags: archives, photo, photography",
+    ...                               "By The Associated Press")]
     [False, False, False, False, False]
     >>> plausible_title("Harbor Bridge reopens after two years of repairs")
     True
@@ -520,8 +523,20 @@ def plausible_title(text: str) -> bool:
     words = WORD.findall(text)
     if not any(char.isalpha() for char in text) or text.rstrip().endswith(":"):
         return False
-    return (first_matching_rule(text, len(words)) is None and not _DATE_LIKE.match(text) and not _FIELD_LIST.match(text)
+    return (first_matching_rule(text, len(words)) is None and not date_like(text, words) and not _FIELD_LIST.match(text)
             and byline_name(text, len(words)) is None)
+
+
+def date_like(text: str, words: Sequence[str]) -> bool:
+    """A date or time shape: '20 July 2012', '5 days ago', or a stamp with a year or a clock time whose words are half numbers.
+
+    >>> [date_like(t, WORD.findall(t)) for t in ("5 days ago", "May 14, 2024 10:32 AM", "Free 24/7 Chat", "Storm knocks out power to 2,000 homes")]
+    [True, True, False, False]
+    """
+    if _DATE_LIKE.match(text):
+        return True
+    numbers = sum(word.isdigit() for word in words)
+    return len(words) <= MAX_STAMP_WORDS and 2 * numbers >= len(words) and _YEAR_OR_CLOCK.search(text) is not None
 
 
 def mark_byline(lines: list[Line]) -> str | None:
@@ -559,8 +574,8 @@ def mark_date_line(lines: list[Line]) -> None:
     story = next((index for index, line in enumerate(kept) if len(line.words) >= MIN_SENTENCE_WORDS), None)
     # Every one above the story's first sentence, so that a second cleaning finds none left.
     for line in kept[:story] if story is not None else ():
-        if (len(line.words) <= MAX_DATE_WORDS and any(char.isdigit() for char in line.text)
-                and _DATE_CHARACTERS.match(line.text) and _DATE_LIKE.match(line.text)):
+        if (len(line.words) <= MAX_STAMP_WORDS and any(char.isdigit() for char in line.text)
+                and _DATE_CHARACTERS.match(line.text) and date_like(line.text, line.words)):
             line.rule = "date"
 
 
