@@ -29,7 +29,8 @@ some_text = st.one_of(any_text, news_text)
 # 100 examples a property by default; `pytest --hypothesis-profile=deep` runs 5,000 (conftest.py).
 # No per-example deadline: the machine is shared, and speed is not what these test.
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The named rules alone, on text without wrapped lines: idempotence holds there (see KNOWN_NOT_IDEMPOTENT).
+# The named rules alone, on text without wrapped lines: idempotence holds there. The line model judges a line
+# by its neighbours, so a second pass may judge the lines left anew (FOUND_NOT_IDEMPOTENT).
 RULES_ONLY = CleanConfig(detect_title=False, fix_encoding=False, line_model=False)
 
 
@@ -99,10 +100,11 @@ def test_a_second_pass_with_title_detection_takes_at_most_a_title(text: str) -> 
 
 
 # Inputs hypothesis found (5,000 examples a property) on which a second pass
-# changes what the first kept. Known, left to the cleaner (cleanews/clean):
-KNOWN_NOT_IDEMPOTENT = [
+# changed what the first kept.
+FOUND_NOT_IDEMPOTENT = [
     # The line classifier judges a line by its neighbours; once the first pass
-    # removed some, the second judges the rest anew and removes four more.
+    # removed some, the second judged the rest anew and removed four more
+    # (until the line models of the main-runs feature).
     pytest.param("The harbour bridge reopened on Tuesday after eight months of repairs, the city said.\n0\n"
                  "Officials said traffic would be light for the first week while crews finish the railings.\n"
                  "Residents welcomed the news.\nBig Storm Hits Coast\n"
@@ -149,8 +151,7 @@ def test_a_paragraph_a_junk_line_interrupted_is_joined_in_the_first_pass() -> No
     assert second_pass(once.text, config) == once.text
 
 
-@pytest.mark.xfail(strict=True, reason="cleaning is not idempotent on these inputs (see KNOWN_NOT_IDEMPOTENT)")
-@pytest.mark.parametrize(("text", "config"), KNOWN_NOT_IDEMPOTENT)
+@pytest.mark.parametrize(("text", "config"), FOUND_NOT_IDEMPOTENT)
 def test_cleaning_is_idempotent_on_inputs_hypothesis_found(text: str, config: CleanConfig) -> None:
     once = clean_text(text, config)
     assert clean_text(once.text, config).text == once.text
