@@ -574,8 +574,7 @@ def mark_date_line(lines: list[Line]) -> None:
     story = next((index for index, line in enumerate(kept) if len(line.words) >= MIN_SENTENCE_WORDS), None)
     # Every one above the story's first sentence, so that a second cleaning finds none left.
     for line in kept[:story] if story is not None else ():
-        if (len(line.words) <= MAX_STAMP_WORDS and any(char.isdigit() for char in line.text)
-                and _DATE_CHARACTERS.match(line.text) and date_like(line.text, line.words)):
+        if any(char.isdigit() for char in line.text) and _DATE_CHARACTERS.match(line.text) and date_like(line.text, line.words):
             line.rule = "date"
 
 
