@@ -11,7 +11,7 @@ from cleanews.clean.features import Page
 from cleanews.clean.lines import words_of, words_of_lines
 
 # Lines near what the patterns look for: bullets, joiners, stamps, addresses, glued words, quotes, wide spaces.
-ATOMS = [" ", "\t", "\u00a0", "\u2003", "•", "|", "·", "»", "-", "a", "B", "ab", "Cd", "12:30", "2024", "1/2/2020", ".", "!", "”", ")", "]", "…", "? ", "*",
+ATOMS = [" ", "\t", "\u00a0", "\u2003", "•", "|", "·", "»", "-", "a", "B", "ab", "Cd", "12:30", "2024", "1/2/2020", ".", "!", "”", ")", "]", "[", "[12]", "[MP3 SP]", "…", "? ", "*",
          "’", "http://x.com", "www.", "a@b.co", "@x", "東", "x.Y ", "ab.Cd ", " | ", " • ", "HTTPſ", "://", "ttp", "wW", ".Com", ".html"]
 line = st.lists(st.one_of(st.sampled_from(ATOMS), st.text(st.characters(codec=None, exclude_characters="\n"), max_size=3)),
                 max_size=12).map("".join)
@@ -57,7 +57,7 @@ def test_the_word_character_bit_is_the_regex_word_class() -> None:
 
 # Line shapes read from the code points, and the patterns they stand for (searched in "\n" + the line).
 SHAPES = {
-    "sentence_ends": (r"[.!?…。！？؟]['\"’”»)\]]*$", "search"),
+    "sentence_ends": (r"[.!?…。！？؟]['\"’”»)\]]*$|[.!?…。！？؟]['\"’”»)]*[^\S\n]?(?:\[[^\[\]\n.…]{1,30}\])+[^\S\n]*$", "search"),
     "sentence_marks": (r"[.!?…。！？؟]['\"’”»)\]]*(?:[^\S\n]|$)", "count"),
     "bullets": (r"\n[^\S\n]*[•·▪►▶›»|*>→-][^\S\n]|[|•·](?<=[^\S\n][|•·])[^\S\n]", "search"),
 }
@@ -71,6 +71,13 @@ def test_shapes_read_from_code_points_are_the_patterns_they_stand_for(texts: lis
         found = [re.findall(pattern, "\n" + text) for text in texts]
         expected = [float(len(hits)) if kind == "count" else float(bool(hits)) for hits in found]
         assert getattr(page, name)().tolist() == expected, name
+
+
+def test_a_sentence_ends_before_its_citation_marks_but_a_list_of_links_does_not() -> None:
+    """A long article whose paragraphs end in references ('[MP3 SP]') was read as no prose at all and cut to its first part."""
+    lines = ["It was first given in 1911.[11][12]", "Nothing escaped the planet. [MP3 SP]",
+             "Psychiatr Danub. 2017;29:459–465. [DOI] [PubMed] [Google Scholar]", "Sea Level [ft]"]
+    assert Page(lines).sentence_ends().tolist() == [1.0, 1.0, 0.0, 0.0]
 
 
 # The patterns written so that re skips ahead to their first characters, and the plain forms they stand for.

@@ -31,7 +31,7 @@ FEATURES: dict[str, str] = {
     "word_length": "mean characters per word (capped at 15): menus have short words, URLs and codes long ones",
     "stop_density": "share of the line's words on the document language's stop list",
     "stop_relative": "stop_density over that of the document's long lines (1 when the language is unknown)",
-    "sentence_end": "the line ends like a sentence (. ! ? … 。 and closing quotes)",
+    "sentence_end": "the line ends like a sentence (. ! ? … 。 and closing quotes), before any citation marks ('.[12]', '. [MP3]')",
     "sentences": "log(1 + sentence ends inside the line)",
     "commas": "commas (and ; 、，) per word",
     "capitalised": "share of words that start with a capital letter: headlines and menus are Title Case",
@@ -92,6 +92,10 @@ _AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+\.\w|(?:^|[^\S\n])@\w", _
 _TIMESTAMP = re.compile(r"\d(?<!\w\d)(?:\d?:\d{2}\b|\d{0,3}[./-]\d{1,2}[./-]\d{2,4}\b|(?:(?<=1)9|(?<=2)0)\d{2}\b.{0,12}\b\d{1,2}:\d{2})")
 # A lowercase letter, then a capital starting a new sentence with no space: 'StudentAthleteA 24'.
 _GLUED = re.compile(r"[A-Z](?:(?<=[a-z]{2}[A-Z])|(?<=[a-z]{2}[.!?\"”’][A-Z]))[a-z]*[^\S\n]")
+# A sentence end followed by citation marks, the line's last: 'by 1911.[11][12]', 'the universe. [MP3 SP]'.
+# The marks stand side by side, each without a dot inside: a list of links ('... [DOI] [PubMed]') or a
+# teaser's cut ('... [...]', '[Read More...]') is no prose.
+_CITED_END = re.compile(r"[.!?…。！？؟]['\"’”»)]*[^\S\n]?(?:\[[^\[\]\n.…]{1,30}\])+[^\S\n]*$", _LINES)
 # Lines of at least this many words anchor prose (long_distance).
 LONG_LINE_WORDS = 20
 CHARACTERS_PER_WORD = 5.0  # mean English word length without spaces, about
@@ -202,14 +206,16 @@ class Page:
         return character_classes(self.codes)
 
     def sentence_ends(self) -> np.ndarray:
-        """1.0 for each line that ends like a sentence: its last character that is not a closer is a terminal.
+        """1.0 for each line that ends like a sentence: its last character that is not a closer is a terminal,
+        or it ends with citation marks after one (``_CITED_END``).
 
-        (The regex ``[.!?…。！？؟]['"’”»)\\]]*$`` in each line.)
+        (The regex ``[.!?…。！？؟]['"’”»)\\]]*$`` in each line, or that one.)
         """
         classes = self.classes
         last_other = np.maximum.accumulate(np.where((classes & CLOSER) == 0, np.arange(len(classes)), 0))
         line_ends = self.starts + self.lengths - 1  # a line's last character (its newline when it is empty)
-        return ((classes[last_other[line_ends]] & TERMINAL) > 0).astype(float)
+        ends = ((classes[last_other[line_ends]] & TERMINAL) > 0).astype(float)
+        return np.maximum(ends, self.flags(_CITED_END)) if "]" in self.text else ends
 
     def sentence_marks(self) -> np.ndarray:
         """Per line, the terminals that closers and then a space or the line's end follow.
