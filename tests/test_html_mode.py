@@ -82,6 +82,15 @@ def test_blocks_carry_their_context() -> None:
     assert "in:nav" in context["Home"]
 
 
+def test_a_section_named_by_its_headings_words_is_no_comment_box() -> None:
+    """A docs page's anchor ('receive-and-reply-to-an-inbound-sms-message') held 'reply': its whole guide read as comments."""
+    html = ('<body><section id="receive-and-reply-to-an-inbound-sms-message-section"><h2>Receive and reply</h2>'
+            '<p>Install the library first.</p></section><div class="comment-reply-list"><p>Great post!</p></div></body>')
+    context = {block.text: block.context for block in page_blocks(html)}
+    assert not any(name.startswith("role:") for name in context["Install the library first."])
+    assert "role:comment" in context["Great post!"]
+
+
 def test_unparseable_pages_give_no_blocks() -> None:
     assert page_blocks("") == []
     assert page_blocks("   ") == []

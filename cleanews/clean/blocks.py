@@ -224,10 +224,34 @@ _HIDDEN = frozenset({"hidden"})
 _TAG_CONTEXT = {tag: frozenset({f"in:{tag}"}) for tag in CONTEXT_TAGS}
 
 
+# An id or class made of a heading's words ('receive-and-reply-to-an-inbound-sms-message', a docs
+# page's section anchor) names the text, not a part of the page: a role word in it ('reply') says
+# nothing. It has this many words or more, one of them a function word; a template's names are a
+# few words and no phrase ('comment-list', 'wp-block-latest-comments__comment-excerpt').
+MIN_SLUG_WORDS = 5
+SLUG_FUNCTION_WORDS = frozenset("a an and the to of for with in on how is are your what why when".split())
+_NAME_PARTS = re.compile(r"[-_]+")
+
+
+def text_slug(name: str) -> bool:
+    """Whether a class or id is a phrase's slug.
+
+    >>> text_slug("receive-and-reply-to-an-inbound-sms-message"), text_slug("comment-reply-link"), text_slug("you-may-also-like")
+    (True, False, False)
+    """
+    parts = _NAME_PARTS.split(name)
+    return len(parts) >= MIN_SLUG_WORDS and not SLUG_FUNCTION_WORDS.isdisjoint(parts)
+
+
 @functools.lru_cache(maxsize=32768)
 def attribute_context(attributes: str) -> frozenset[str]:
-    """Roles and hiding named by class and id words, in any case (cached: templates repeat their class names)."""
+    """Roles and hiding named by class and id words, in any case (cached: templates repeat their class names).
+
+    A name that is a phrase's slug (``text_slug``) names no role.
+    """
     attributes = attributes.lower()
+    if attributes.count("-") + attributes.count("_") >= MIN_SLUG_WORDS - 1:  # (most names are short: no split)
+        attributes = " ".join(name for name in attributes.split() if not text_slug(name))
     names = {f"role:{name}" for name, pattern in ROLE_PATTERNS.items() if pattern.search(attributes)}
     if _HIDDEN_CLASS.search(attributes):
         names.add("hidden")
