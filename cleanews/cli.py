@@ -31,6 +31,7 @@ from cleanews.config import (
 )
 from cleanews.document import Reject
 from cleanews.errors import CleanewsError, OutputClash, ResumeError, RunInterrupted
+from cleanews.io import is_at, resolved
 from cleanews.local_engine import run_corpus
 from cleanews.progress import terminal_progress
 from cleanews.stats import Stats
@@ -252,6 +253,13 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
     )
 
 
+def refuse_to_overwrite(option: str, page: str, source: str) -> None:
+    """Exit as an output clash does, before any work, when the page to write is ``source`` or lies in it (a run's output, the golden files)."""
+    if is_at(resolved(page), resolved(source)):
+        click.echo(printable(f"error: {option} {page} would overwrite the input {source}: write it elsewhere"), err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def exit_status(error: CleanewsError) -> int:
     if isinstance(error, ResumeError | OutputClash):  # the arguments do not match the checkpoint's, or clash
         return EXIT_USAGE
@@ -301,6 +309,8 @@ def dedup_config(options: dict[str, Any]) -> DedupConfig:
 def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tuple[str, ...], jobs: int | None,
           output_format: str, min_f1: float | None, html_path: str | None) -> None:
     """Score cleaning against golden files (a directory, or JSONL with a 'gold' field)."""
+    if html_path is not None:
+        refuse_to_overwrite("--html", html_path, golden)
     try:
         cases = load_cases(golden, Fields(text=text_field, html=html_field))
     except (ValueError, CleanewsError) as error:
@@ -347,6 +357,7 @@ def report(output_jsonl: str, html_path: str, max_documents: int, max_clusters: 
     """Write a page to review a run: removed lines struck through with their rule, duplicates side by side."""
     from cleanews.report import run_report, write_page  # here: the page code costs every other command's start
 
+    refuse_to_overwrite("-o", html_path, output_jsonl)
     config = RunReportConfig(max_documents=max_documents, max_clusters=max_clusters)
     try:
         page = run_report(output_jsonl, config, on_reject=lambda reject: click.echo(f"skipped {reject.source}: {reject.reason}", err=True))

@@ -274,6 +274,11 @@ def run_inputs(config: RunConfig, files: Files = LOCAL, on_skip: Callable[[str],
     outputs = [(option, path) for option, path in (("-o", config.output), ("--rejects", config.rejects),
                                                    ("--stats", config.stats), ("--index", config.index))
                if path is not None and path != STDIN]
+    for option, path in outputs:
+        spec = reading_spec(path, list(config.inputs), files)
+        if spec is not None and not earlier_output(path, files):
+            raise OutputClash(f"{option} {path} would overwrite {path}, which this run would read from {spec}: "
+                              f"write it elsewhere")
     inputs = found_inputs(list(config.inputs), files, [path for _, path in outputs], on_skip)
     for number, (option, path) in enumerate(outputs):
         for other_option, other in outputs[:number]:
@@ -283,6 +288,56 @@ def run_inputs(config: RunConfig, files: Files = LOCAL, on_skip: Callable[[str],
         if clash is not None:
             raise OutputClash(f"{option} {path} would overwrite the input {clash}: write it elsewhere")
     return inputs
+
+
+def reading_spec(path: str, inputs: list[str], files: Files = LOCAL) -> str | None:
+    """The directory or glob of ``inputs`` that would read the existing file ``path`` as an input (were it not an output), if any."""
+    if path == STDIN or "://" in path or not files.is_file(path) or not is_supported(path):
+        return None
+    real = resolved(path)
+    for spec in inputs:
+        if spec == STDIN or files.is_file(spec):
+            continue  # a file named on its own is an input whatever it holds: run_inputs refuses it as one
+        if files.is_dir(spec) and is_at(real, resolved(spec)) or glob.has_magic(spec) and real in map(resolved, files.glob(spec)):
+            return spec
+    return None
+
+
+# What the first record of each kind of cleanews output holds: records cleaned or deduplicated, a
+# rejects file's entries, the run's stats.
+OUTPUT_KEYS = (frozenset({"cleaning"}), frozenset({"dedup"}), frozenset({"source", "reason"}), frozenset({"records_in"}))
+SNIFF_BYTES = 1 << 20
+
+
+def earlier_output(path: str, files: Files = LOCAL) -> bool:
+    """Whether the file at ``path`` is empty or an earlier run's output (its first record says so), so a run may replace it.
+
+    A run into the directory it reads skips its earlier outputs there and
+    writes them anew; any other file in that place is the user's data.
+    """
+    if path.endswith(".parquet"):
+        try:
+            import pyarrow.parquet
+
+            names = set(pyarrow.parquet.read_schema(path).names)
+        except (ImportError, OSError, ValueError):
+            return False
+        return any(keys <= names for keys in OUTPUT_KEYS)
+    try:
+        with files.open(path) as raw, decompressed(raw, path, ReadLimits()) as stream:
+            head = stream.read(SNIFF_BYTES)
+    except (OSError, EOFError, ValueError, zlib.error, zstandard.ZstdError, DecompressionBombError):
+        return False
+    if not head.strip() or head.startswith(b"SQLite format 3\x00"):  # nothing to lose, or a dedup index (--index)
+        return True
+    for text in (head.split(b"\n", 1)[0], head):  # a JSONL record, or the stats' indented JSON
+        try:
+            record = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and any(keys <= record.keys() for keys in OUTPUT_KEYS):
+            return True
+    return False
 
 
 def is_supported(path: str) -> bool:

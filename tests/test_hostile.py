@@ -230,6 +230,23 @@ def test_a_run_never_reads_its_own_outputs_or_work_directories(tmp_path: Path) -
         assert result.exit_code == 0 and "records in: 5, out: 5, rejected: 0" in result.output, result.output
 
 
+@pytest.mark.parametrize("option", ["-o", "--rejects", "--stats"])
+def test_a_users_file_in_the_input_directory_is_never_an_output(tmp_path: Path, option: str) -> None:
+    """A file the run would read from its directory is the user's data, not an earlier output to replace."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    many_records(corpus / "in.jsonl", 2)
+    article = corpus / "story.txt"
+    article.write_text("The council voted on Monday to close the old library.\n", encoding="utf-8")
+    target = corpus / "in.jsonl" if option == "-o" else article
+    before = target.read_bytes()
+    options = [option, str(target)] if option == "-o" else ["-o", str(tmp_path / "out.jsonl"), option, str(target)]
+    result = invoke("run", str(corpus), *options, "-q")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {option} {target} would overwrite {target}, which this run would read from {corpus}")
+    assert target.read_bytes() == before
+
+
 def test_symlinked_directories_are_followed_like_symlinked_files(tmp_path: Path) -> None:
     elsewhere, corpus = tmp_path / "elsewhere", tmp_path / "corpus"
     elsewhere.mkdir()

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,20 @@ def test_report_command_skips_bad_lines_and_names_them(run_output: Path, tmp_pat
     assert f"skipped {mixed}:13: 'cleaning' is a JSON str, not an object" in result.stderr
     assert f"skipped {mixed}:14: 'cleaning' is a JSON list, not an object" in result.stderr
     assert page_data(out.read_text(encoding="utf-8"))["total_docs"] == 9
+
+
+def test_a_page_that_would_overwrite_its_input_is_refused(run_output: Path, tmp_path: Path) -> None:
+    before = run_output.read_bytes()
+    result = invoke("report", str(run_output), "-o", str(run_output))
+    assert result.exit_code == 2 and f"error: -o {run_output} would overwrite the input {run_output}" in result.stderr
+    assert run_output.read_bytes() == before
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    gold = next((golden / "expected").iterdir())
+    before = gold.read_bytes()
+    result = invoke("bench", str(golden), "--html", str(gold), "-j", "1")
+    assert result.exit_code == 2 and f"error: --html {gold} would overwrite the input {golden}" in result.stderr
+    assert gold.read_bytes() == before
 
 
 def test_bench_html_holds_every_system_and_its_diff(tmp_path: Path) -> None:
