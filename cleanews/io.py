@@ -663,8 +663,15 @@ def decode_bytes(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes  # imported late: rarely needed
 
-    best = from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", errors="replace")
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("utf-8", errors="replace")
+    # On a short text charset-normalizer ranks code pages that read it equally well by name: a
+    # latin-1 'crème' came out as cp1250's 'crčme', 'niño' as cp852's 'ni˝o'. Among those, the
+    # one browsers read a page in when it declares nothing (and read latin-1 as) wins.
+    western = next((match for match in matches if match.encoding == "cp1252" and match.chaos <= best.chaos), None)
+    return str(western or best)
 
 
 def source_stem(path: str) -> str:

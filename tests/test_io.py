@@ -70,6 +70,19 @@ def test_html_and_text_files_are_one_record_each(tmp_path: Path) -> None:
     assert c.text == german
 
 
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("La crème brûlée était très bonne, dit le chef à Paris.", "latin-1"),  # was read as cp1250: 'crčme'
+    ("El niño comió mañana en la ciudad de Córdoba.", "latin-1"),  # was read as cp852: 'ni˝o'
+    ("Zażółć gęślą jaźń w Łodzi.", "cp1250"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy.", "cp1250"),
+    ("Привет, как дела у тебя сегодня?", "cp1251"),
+])
+def test_a_short_legacy_text_is_read_in_its_own_encoding(tmp_path: Path, text: str, encoding: str) -> None:
+    (tmp_path / "story.txt").write_bytes(text.encode(encoding))
+    (doc,) = read_inputs([str(tmp_path / "story.txt")])
+    assert doc.text == text
+
+
 def test_directories_and_globs_expand_in_a_stable_order(tmp_path: Path) -> None:
     for name in ("b.jsonl", "a.txt", "sub/c.html", "notes.md"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
