@@ -79,6 +79,23 @@ def test_page_type_and_confidence_in_text_mode_too() -> None:
     assert doc.to_record()["page_type"] == doc.page_type and "confidence" in doc.to_record()["cleaning"]
 
 
+def test_the_bundled_news_briefs_are_articles_and_articles_only_keeps_them(tmp_path: Path) -> None:
+    """Short stories passed as text (a few paragraphs) were called listings by the page models, fitted on whole pages."""
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["run", str(GOLDEN / "input"), str(GOLDEN / "dedup"), "--articles-only", "-o", str(out),
+                                       "-j", "1", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 9 and {record["page_type"] for record in records} == {"article"}
+
+
+def test_a_short_menu_is_no_brief_article() -> None:
+    from cleanews.clean.page import is_brief_article
+
+    menu = "Home\nNews\nSport\nWeather\nContact us"
+    assert not is_brief_article(menu, menu)
+
+
 def test_features_read_the_page_shape_and_declared_types() -> None:
     tree = parse_html(listing_page())
     dom = dom_counts(tree)

@@ -66,13 +66,14 @@ def clean_document(doc: Document, config: CleanConfig = DEFAULT_CONFIG) -> Clean
     Raises RecordError on empty input (no text and no page), which a run
     rejects as an empty record too.
     """
-    from cleanews.clean.page import load_page_models  # here: it reads blocks, which need trafilatura and lxml
+    from cleanews.clean.page import is_brief_article, load_page_models  # here: it reads blocks, which need trafilatura and lxml
 
     cleaned, view = clean_body(doc, config)
     features = view.features()
     models = load_page_models(view.mode)
     cleaning = dataclasses.replace(cleaned.cleaning, confidence=models.confidence(features))
-    return cleaned.replace(page_type=models.page_type(features), cleaning=cleaning)
+    brief = view.mode == "text" and is_brief_article(doc.text, cleaned.text)  # the models know whole pages only
+    return cleaned.replace(page_type="article" if brief else models.page_type(features), cleaning=cleaning)
 
 
 def clean_body(doc: Document, config: CleanConfig = DEFAULT_CONFIG, model: LineModel | None = None) -> tuple[CleanedDocument, PageView]:
