@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -253,6 +253,12 @@ def run_config(options: dict[str, Any], clean: bool, dedup: bool) -> RunConfig:
     )
 
 
+def fail(message: str) -> NoReturn:
+    """Stop on bad input as every command does: 'error: ...' on stderr, exit 1."""
+    click.echo(printable(f"error: {message}"), err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
 def refuse_to_overwrite(option: str, page: str, source: str) -> None:
     """Exit as an output clash does, before any work, when the page to write is ``source`` or lies in it (a run's output, the golden files)."""
     if is_at(resolved(page), resolved(source)):
@@ -314,7 +320,7 @@ def bench(golden: str, mode: str, text_field: str, html_field: str, systems: tup
     try:
         cases = load_cases(golden, Fields(text=text_field, html=html_field))
     except (ValueError, CleanewsError) as error:
-        raise click.ClickException(str(error)) from error
+        fail(str(error))
     names = ("cleanews",) + tuple(s for s in dict.fromkeys(systems) if s != "cleanews")
     if "unchanged" in names and (pages := sum(not case.doc.text.strip() for case in cases)):
         click.echo(f"warning: {pages} of {len(cases)} documents have HTML and no {text_field!r} text: 'unchanged' scores "
@@ -362,6 +368,6 @@ def report(output_jsonl: str, html_path: str, max_documents: int, max_clusters: 
     try:
         page = run_report(output_jsonl, config, on_reject=lambda reject: click.echo(f"skipped {reject.source}: {reject.reason}", err=True))
     except (OSError, EOFError) as error:
-        raise click.ClickException(f"{output_jsonl}: cannot read: {error}") from error
+        fail(f"{output_jsonl}: cannot read: {error}")
     write_page(html_path, page)
     click.echo(f"wrote {html_path}", err=True)

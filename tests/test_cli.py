@@ -111,6 +111,16 @@ def test_bench_json_compare_and_gate(tmp_path: Path) -> None:
     assert invoke("bench", str(gold_only), "--min-f1", "0.5", "-j", "1").exit_code == 1
 
 
+def test_bench_and_report_say_what_is_wrong_as_every_command_does(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing-here"
+    result = invoke("bench", str(missing), "-j", "1")
+    assert result.exit_code == 1 and result.stderr.startswith("error: ") and str(missing) in result.stderr
+    broken = tmp_path / "out.jsonl.gz"
+    broken.write_bytes(b"not gzip at all")
+    result = invoke("report", str(broken), "-o", str(tmp_path / "report.html"))
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {broken}: cannot read: ")
+
+
 @pytest.mark.parametrize(("piped", "kind"), [("<!DOCTYPE html>\n<html><body><p>Hi</p></body></html>\n", "HTML"),
                                              ("Fire near Riverton\n\nThe fire grew on Wednesday.\n", "plain text")])
 def test_a_page_or_text_on_stdin_is_one_clear_error(piped: str, kind: str) -> None:
