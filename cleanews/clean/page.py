@@ -359,11 +359,11 @@ def page_features(blocks: Sequence[Block], kept_text: str, url: str | None, dom:
 # listing's (on wcxb-dev a listing's page text often comes out as a few lines of prose); a brief
 # whose kept lines are mostly sentences is taken for what it is, an article.
 BRIEF_LINES = 12
-MIN_SENTENCE_WORDS = 8
+BRIEF_SENTENCE_WORDS = 8  # a sentence line of a brief has this many words or more
 
 
 def is_brief_article(text: str, kept_text: str) -> bool:
-    """Whether a plain text is a brief whose kept lines are at least half sentences of MIN_SENTENCE_WORDS words or more.
+    """Whether a plain text is a brief whose kept lines are at least half sentences of BRIEF_SENTENCE_WORDS words or more.
 
     >>> story = "The council voted on Monday to close the old library, officials said."
     >>> is_brief_article("Local News\\n" + story, story), is_brief_article("Home\\nNews\\nSport", "Home News Sport")
@@ -371,7 +371,7 @@ def is_brief_article(text: str, kept_text: str) -> bool:
     """
     lines = sum(1 for line in text.split("\n") if line.strip())
     kept = [line for line in kept_text.split("\n") if line.strip()]
-    sentences = sum(1 for line in kept if len(line.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(line))
+    sentences = sum(1 for line in kept if len(line.split()) >= BRIEF_SENTENCE_WORDS and _SENTENCE_END.search(line))
     return 0 < lines < BRIEF_LINES and bool(kept) and 2 * sentences >= len(kept)
 
 
