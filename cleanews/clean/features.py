@@ -131,6 +131,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
     per_word = np.maximum(counts, 1)
     stop = per_line(on_stop_list) / per_word
     ends = page.sentence_ends()
+    colon_end = np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float)
     characters, letters, digits, capitalised = page.character_counts()
     stamps = page.flags(_TIMESTAMP)
     visible = np.maximum(characters, 1)
@@ -151,7 +152,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "bullet": page.bullets(),
         "link_like": np.maximum(page.flags(*_WEB_ADDRESS), [_AT_ADDRESS.search(text) is not None if "@" in text else False for text in texts]),
         "quote": (page.per_line((page.classes & QUOTE) > 0) > 0).astype(float),
-        "colon_end": np.array([text.rstrip().endswith((":", "：")) for text in texts], dtype=float),
+        "colon_end": colon_end,
         "cue": np.array(cues, dtype=float),
         "repeated": repeated(words),
         "position": np.arange(n) / max(n - 1, 1),
@@ -166,7 +167,7 @@ def line_features(texts: Sequence[str], words: Sequence[Sequence[str]], cues: Se
         "timestamp": stamps,
         "window_timestamps": window_sum(stamps, TIMESTAMP_WINDOW),
         "glued": page.flags(_GLUED),
-        "main_distance": np.log1p(distance_to_main_run(extent, ends)),
+        "main_distance": np.log1p(distance_to_main_run(extent, np.maximum(ends, colon_end))),
     }
     return np.column_stack([columns[name] for name in FEATURE_NAMES])
 
@@ -392,7 +393,10 @@ def distance_to_main_run(size: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
     A page's article is usually one long stretch of sentences, or a few
     (sections split by code, tables or a gallery); menus, teasers and
-    footers sit outside them, often separated by short lines.
+    footers sit outside them, often separated by short lines. ``ends``
+    counts a line ending in a colon too: the sentence that introduces code
+    or a list ('... is the mean:') is prose, and the section it opens is
+    no gap.
     """
     evidence = np.where((size >= PROSE_WORDS) & (ends > 0), size, -MAIN_RUN_GAP_COST)
     runs = main_runs(evidence)
