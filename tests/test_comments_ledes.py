@@ -102,6 +102,15 @@ def test_a_header_that_names_the_story_starts_a_thread() -> None:
     assert thread_start([*REVIEW, "300 responses to the survey were positive, the council said.", *THREAD[2:]]) is None
 
 
+def test_a_counted_header_in_a_phrase_starts_a_thread() -> None:
+    """WordPress themes head a thread 'There are 13 comments' or '6 thoughts on "Headline"'."""
+    assert thread_start([*REVIEW, "There are 13 comments", *THREAD[1:]]) == len(REVIEW)
+    assert thread_start([*REVIEW, "6 thoughts on “Lakeside Grill review”", *THREAD[1:]]) == len(REVIEW)
+    assert thread_start([*REVIEW, "15 Replies to “Lakeside Grill review”", *THREAD[1:]]) == len(REVIEW)
+    assert thread_start([*REVIEW, "There are 13 comments", *REVIEW]) is None  # no thread's furniture after it
+    assert thread_start([*REVIEW, "6 thoughts on the plan were shared", *THREAD[1:]]) is None
+
+
 def test_a_lede_shown_as_a_teaser_above_the_story_stays_in_it() -> None:
     """A repeat is dropped only after a copy that was kept: the teaser copy among the menus went, the story's own stays."""
     teaser = REVIEW[0]

@@ -35,9 +35,11 @@ _COMMENT_WORD = (r"(?:comments?|responses?|kommentare?|leserkommentare|commentai
 _HEADER = re.compile(
     # A sidebar's list of the site's latest comments is no thread under this story.
     rf"^\W*(?:\d[\d.,]*\s*)?(?!(?:latest|recent|new|newer|older|popular|most)\s)(?:reader\s+|user\s+|\w+\s+)?{_COMMENT_WORD}\W*(?:\(?\d[\d.,]*\)?)?\W*$"
-    # 'N responses to "Headline"': the count names the story in quotes (the first comment's author may be glued on);
-    # unquoted, it is a sentence ('300 responses to the survey were positive.').
-    rf"|^\W*\d[\d.,]*\s*{_COMMENT_WORD}\s+(?:to|on|zu|für|à|sur|a|para|en|su|op|na|k)\s+[\"“„«‘'].{{0,300}}$"
+    # A count in a short phrase ('There are 13 comments', 'Showing 40 comments'): is_thread decides.
+    rf"|^\W*(?:\w+\s+){{1,3}}\d[\d.,]*\s+{_COMMENT_WORD}\W*$"
+    # 'N responses to "Headline"', 'N thoughts on "Headline"' (WordPress): the count names the story in quotes
+    # (the first comment's author may be glued on); unquoted, it is a sentence ('300 responses to the survey were positive.').
+    rf"|^\W*\d[\d.,]*\s*(?:{_COMMENT_WORD}|thoughts?|replies)\s+(?:to|on|zu|für|à|sur|a|para|en|su|op|na|k)\s+[\"“„«‘'].{{0,300}}$"
     r"|^\W*(?:leave|post|add|write|join)\s+(?:a|the|your)\s+(?:reply|comment|discussion|response)\b.{0,40}$"
     r"|^\W*(?:kommentar\s+(?:schreiben|verfassen|hinzufügen)|laisser\s+un\s+commentaire|deja\s+(?:un|tu)\s+comentario|"
     r"lascia\s+un\s+commento|deixe\s+(?:um|seu)\s+comentário|napsat\s+komentář|dodaj\s+komentarz)\b.{0,40}$",
