@@ -49,6 +49,16 @@ def test_related_header_takes_its_link_titles_with_it() -> None:
     assert [rule for rule, _ in removed(result)] == ["related", "related_links", "related_links"]
 
 
+def test_related_teasers_with_a_summary_and_a_date_go_and_the_story_after_them_stays() -> None:
+    """WordPress's related posts: title, summary, date under the header; a summary is a sentence, its date says it is a teaser's."""
+    teasers = ["Library hours cut again", "The council cut the library's opening hours for the second time this year, citing costs.",
+               "March 17, 2016", "Mayor names new parks chief", "The mayor named a former ranger to run the city's parks department on Friday.",
+               "April 8, 2015"]
+    result = clean_lines("\n".join([BODY[0], "Related", *teasers, BODY[1]]), detect_title=False)
+    assert result.lines == tuple(BODY)
+    assert [rule for rule, _ in removed(result)] == ["related", *["related_links"] * len(teasers)]
+
+
 @pytest.mark.parametrize("header, teasers, body", [
     ("Most read in world news", ["Floods cut off villages in the north", "Minister quits over expenses row"], BODY),
     ("Meistgelesen", ["Hochwasser schneidet Dörfer im Norden ab", "Ministerin tritt nach Spesenaffäre zurück"],

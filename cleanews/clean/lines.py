@@ -410,17 +410,24 @@ def mark_related_link_lists(lines: list[Line]) -> None:
     """After a 'Related' / 'You May Also Like' header, drop the link titles under it.
 
     The list ends at the first real sentence: a long line ending in sentence
-    punctuation, which is where the article resumes.
+    punctuation, which is where the article resumes. A sentence with a date
+    line right under it is a teaser's summary (title, summary, date), and
+    the list goes on.
     """
     in_list = False
-    for line in lines:
+    for line, after in zip(lines, [*lines[1:], None], strict=True):
         if line.rule == "related":
             in_list = True
         elif in_list and line.rule is None:
-            if is_sentence(line) or is_lede(line):
+            if (is_sentence(line) or is_lede(line)) and not (after is not None and is_date_line(after)):
                 in_list = False
             else:
                 line.rule = "related_links"
+
+
+def is_date_line(line: Line) -> bool:
+    """A line that is a date alone ('March 17, 2016', '5 days ago')."""
+    return any(char.isdigit() for char in line.text) and _DATE_CHARACTERS.match(line.text) is not None and date_like(line.text, line.words)
 
 
 def mark_comment_thread(lines: list[Line]) -> None:
@@ -574,7 +581,7 @@ def mark_date_line(lines: list[Line]) -> None:
     story = next((index for index, line in enumerate(kept) if len(line.words) >= MIN_SENTENCE_WORDS), None)
     # Every one above the story's first sentence, so that a second cleaning finds none left.
     for line in kept[:story] if story is not None else ():
-        if any(char.isdigit() for char in line.text) and _DATE_CHARACTERS.match(line.text) and date_like(line.text, line.words):
+        if is_date_line(line):
             line.rule = "date"
 
 
