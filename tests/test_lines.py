@@ -57,6 +57,7 @@ def test_related_teasers_with_a_summary_and_a_date_go_and_the_story_after_them_s
     result = clean_lines("\n".join([BODY[0], "Related", *teasers, BODY[1]]), detect_title=False)
     assert result.lines == tuple(BODY)
     assert [rule for rule, _ in removed(result)] == ["related", *["related_links"] * len(teasers)]
+    assert clean_lines("Related", detect_title=False).lines == ()  # the header last, nothing under it
 
 
 @pytest.mark.parametrize("header, teasers, body", [

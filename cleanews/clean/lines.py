@@ -415,11 +415,12 @@ def mark_related_link_lists(lines: list[Line]) -> None:
     the list goes on.
     """
     in_list = False
-    for line, after in zip(lines, [*lines[1:], None], strict=True):
+    for index, line in enumerate(lines):
         if line.rule == "related":
             in_list = True
         elif in_list and line.rule is None:
-            if (is_sentence(line) or is_lede(line)) and not (after is not None and is_date_line(after)):
+            dated = index + 1 < len(lines) and is_date_line(lines[index + 1])
+            if (is_sentence(line) or is_lede(line)) and not dated:
                 in_list = False
             else:
                 line.rule = "related_links"
