@@ -214,6 +214,8 @@ _RELATED_HEADER = (
     rf"{_HEADER_TAIL}{_HEADER_END}|^.{{0,60}}\byou (?:may|might) (?:also )?(?:like|enjoy){_HEADER_END}"
 )
 
+# The longest line a notice rule removes (a line is a paragraph: this is no real limit).
+MAX_NOTICE_WORDS = 400
 RULES: tuple[JunkRule, ...] = (
     _rule(
         "reading_time",
@@ -281,6 +283,23 @@ RULES: tuple[JunkRule, ...] = (
         "copyright and rights-reserved notices",
         "©|(c)|copyright|all rights reserved|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés"
         "|tutti i diritti riservati",
+    ),
+    # A notice that opens its line is one whatever its length: consent banners and legal footers run to a
+    # hundred words, and no article sentence opens with '©' or 'We use cookies'.
+    _rule(
+        "cookie_notice",
+        r"^\W*+(?:we (?:and our partners )?use cookies|this (?:site|website) uses cookies|by (?:using|continuing to use) (?:this|our) (?:site|website)"
+        r"|wir verwenden cookies|diese (?:web)?seite verwendet cookies|nous utilisons des cookies|ce site utilise des cookies"
+        r"|(?:utilizamos|usamos) cookies|est[ea] (?:sitio|site|página)(?: web)? (?:utiliza|usa) cookies|utilizziamo (?:i )?cookie"
+        r"|questo sito utilizza (?:i )?cookie)",
+        MAX_NOTICE_WORDS,
+        "a consent banner opening its line ('We use cookies and similar technologies to ...'), however long",
+    ),
+    _rule(
+        "legal_notice",
+        r"^\W*+(?:©|\(c\)\s*+\d{4}|copyright\b|\d{4}(?:\s*+[-–]\s*+\d{4})?\s.{0,60}?\ball rights reserved)",
+        MAX_NOTICE_WORDS,
+        "a site's legal footer opening with its copyright ('© 2019 Condé Nast. All rights reserved. Use of this site ...'), however long",
     ),
     _rule(
         "source_line",
