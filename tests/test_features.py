@@ -151,3 +151,13 @@ def test_an_article_in_two_sections_has_both_as_main_runs() -> None:
     distance = features.distance_to_main_run(sizes, ends)
     assert distance[3:9].tolist() == [0] * 6 and distance[49:53].tolist() == [0] * 4
     assert distance[:3].tolist() == [3, 2, 1] and distance[30] > 0
+
+
+def test_a_tutorials_lines_that_open_code_with_a_colon_keep_it_one_main_run() -> None:
+    """'... is the mean:' then code, again and again: the sections between are prose, not gaps before the conclusion."""
+    prose = "The council said on Monday that the new library would open in the spring of next year after repairs to its old roof."
+    opener = "To find the anomaly we first need to know what a reasonable value for the series is:"
+    texts = [prose, prose] + [opener, "SELECT avg(n)", "FROM series;", "4.33"] * 6 + [prose] * 5
+    matrix = features.line_features(texts, words_of_lines(texts))
+    distance = matrix[:, features.FEATURE_NAMES.index("main_distance")]
+    assert (distance == 0).all()  # one main run from the opening paragraphs to the conclusion
